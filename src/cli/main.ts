@@ -1,0 +1,109 @@
+import { formatNumpy, formatTorch, toJsonValue } from '../core/format';
+import { evaluateSource, EvalResult, PythonParser } from '../python';
+import { nodeParserAssets } from './assets';
+import { readSource } from './read_source';
+
+/**
+ * losslens: Loss Lens from a terminal.
+ *   losslens eval FILE [--json]   evaluate every loss/tensor expression in FILE
+ * Exit codes: 0 ok, 1 the file could not be analysed, 2 usage error.
+ */
+const USAGE = `usage: losslens eval FILE [--json]
+
+  eval FILE     evaluate every assignment and expression statement in FILE whose value
+                Loss Lens can compute (array literals, softmax, sigmoid, cross-entropies of
+                TF/Keras/PyTorch/optax/NumPy), printed as the framework would print them
+  --json        machine-readable output: {"file", "results": [{line, column, endLine,
+                endColumn, name, expression, dtype, shape, value, error}]}
+`;
+
+const MAX_FILE_BYTES = 2_000_000;
+
+export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '-h' || cmd === '--help') {
+    (cmd ? out : err)(USAGE);
+    return cmd ? 0 : 2;
+  }
+  if (cmd !== 'eval') {
+    err(`losslens: unknown command '${cmd}'\n${USAGE}`);
+    return 2;
+  }
+  const flags = rest.filter((a) => a.startsWith('--'));
+  const files = rest.filter((a) => !a.startsWith('--'));
+  const unknown = flags.filter((f) => f !== '--json');
+  if (unknown.length || files.length !== 1) {
+    err(`losslens: ${unknown.length ? `unknown option ${unknown[0]}` : 'eval takes exactly one FILE'}\n${USAGE}`);
+    return 2;
+  }
+  const file = files[0];
+  const json = flags.includes('--json');
+  const src = readSource(file, MAX_FILE_BYTES);
+  if ('error' in src) {
+    err(`losslens: ${src.error}`);
+    return 1;
+  }
+  const parser = await PythonParser.create(nodeParserAssets());
+  const { results, error } = evaluateSource(parser, src.text);
+  if (error) {
+    err(`losslens: ${file}: ${error}`);
+    return 1;
+  }
+  out(json ? `${JSON.stringify({ file, results: results.map(toJson) }, null, 1)}\n` : human(file, results));
+  return 0;
+}
+
+function toJson(r: EvalResult) {
+  return {
+    line: r.line,
+    column: r.column,
+    endLine: r.endLine,
+    endColumn: r.endColumn,
+    name: r.name,
+    expression: r.expression,
+    dtype: r.dtype,
+    shape: r.shape,
+    value: r.tensor ? toJsonValue(r.tensor) : null,
+    error: r.error,
+  };
+}
+
+function human(file: string, results: EvalResult[]): string {
+  if (results.length === 0) return `${file}: nothing to evaluate (no tensor expressions with known inputs)\n`;
+  const lines: string[] = [];
+  for (const r of results) {
+    const head = `${file}:${r.line}:${r.column}${r.name ? ` ${r.name}` : ''}`;
+    const oneLine = r.expression.replace(/\s+/g, ' ');
+    const expr = oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine;
+    if (r.tensor) {
+      const t = r.tensor;
+      const printed = t.size > 2000 ? `(${t.size.toLocaleString('en-US')} values; use --json for all of them)` : usesTorch(r) ? formatTorch(t) : formatNumpy(t);
+      lines.push(`${head}  ${t.dtype}[${t.shape.join(', ')}]  ${expr}`);
+      lines.push(...printed.split('\n').map((l) => `    ${l}`));
+    } else {
+      const shape = r.shape ? ` ${r.dtype}[${r.shape.map((d) => d ?? 'None').join(', ')}]` : '';
+      lines.push(`${head}${shape}  ${expr}`);
+      lines.push(`    not evaluated: ${r.error}`);
+    }
+    for (const n of r.notes) lines.push(`    note: ${n}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function usesTorch(r: EvalResult): boolean {
+  return r.framework === 'torch';
+}
+
+/** Runs the CLI on this process's arguments and streams; sets the exit code. */
+export function run(): void {
+  main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(`${s.endsWith('\n') ? s : `${s}\n`}`))
+    .then((code) => {
+      process.exitCode = code;
+    })
+    .catch((e: unknown) => {
+      process.stderr.write(`losslens: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 70;
+    });
+}
+
+if (require.main === module) run();

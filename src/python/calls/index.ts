@@ -1,0 +1,4 @@
+// Registers every known function and class (each module calls defineFunctions/defineClasses).
+import './tensorflow';
+import './numpy';
+import './torch';
