@@ -1,5 +1,6 @@
 import { formatNumpy, formatTorch, toJsonValue } from '../core/format';
 import { evaluateSource, EvalResult, PythonParser } from '../python';
+import { DEFAULT_SOURCE_LIMITS } from '../python/budget';
 import { nodeParserAssets } from './assets';
 import { readSource } from './read_source';
 
@@ -17,7 +18,8 @@ const USAGE = `usage: losslens eval FILE [--json]
                 endColumn, name, expression, dtype, shape, value, error}]}
 `;
 
-const MAX_FILE_BYTES = 2_000_000;
+/** Files up to this size are read so that checkSource can say what is wrong with them; larger ones are refused unread. */
+const MAX_READ_BYTES = 16_000_000;
 
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -38,7 +40,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   }
   const file = files[0];
   const json = flags.includes('--json');
-  const src = readSource(file, MAX_FILE_BYTES);
+  const src = readSource(file, MAX_READ_BYTES, DEFAULT_SOURCE_LIMITS.maxChars);
   if ('error' in src) {
     err(`losslens: ${src.error}`);
     return 1;

@@ -1,7 +1,10 @@
 import * as fs from 'fs';
 
-/** Reads a source file for analysis, or says in one line why it cannot be read. */
-export function readSource(file: string, maxBytes: number): { text: string } | { error: string } {
+/**
+ * Reads a source file for analysis, or says in one line why it cannot be read. Files over
+ * `maxBytes` are refused unread; `analysedBytes` is the analysis limit quoted in the message.
+ */
+export function readSource(file: string, maxBytes: number, analysedBytes = maxBytes): { text: string } | { error: string } {
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
@@ -12,7 +15,7 @@ export function readSource(file: string, maxBytes: number): { text: string } | {
   if (st.isDirectory()) return { error: `${file}: is a directory (give a Python file)` };
   if (!st.isFile()) return { error: `${file}: not a regular file` };
   if (st.size > maxBytes) {
-    return { error: `${file}: the file is ${(st.size / 1e6).toFixed(1)} MB; Loss Lens analyses files up to ${(maxBytes / 1e6).toFixed(1)} MB` };
+    return { error: `${file}: the file is ${(st.size / 1e6).toFixed(1)} MB; Loss Lens analyses files up to ${(analysedBytes / 1e6).toFixed(1)} MB` };
   }
   let buf: Buffer;
   try {

@@ -16,12 +16,12 @@ export function checkSource(text: string, limits: SourceLimits = DEFAULT_SOURCE_
   const probe = text.slice(0, 8192);
   if (probe.includes('\u0000')) return 'the file looks binary (it contains NUL bytes); Loss Lens analyses Python source';
   if (probe.includes('\uFFFD') && (probe.match(/\uFFFD/g)?.length ?? 0) > 8) return 'the file is not valid UTF-8 text; Loss Lens analyses Python source';
-  if (text.length > limits.maxChars) {
-    return `the file is ${(text.length / 1e6).toFixed(1)} MB; Loss Lens analyses files up to ${(limits.maxChars / 1e6).toFixed(1)} MB`;
-  }
   const big = largestNumericRun(text);
   if (big && big.elements > limits.maxElements) {
     return `line ${big.line}: an array literal of about ${big.elements.toLocaleString('en-US')} elements exceeds the evaluation limit of ${limits.maxElements.toLocaleString('en-US')} elements; the file was not analysed`;
+  }
+  if (text.length > limits.maxChars) {
+    return `the file is ${(text.length / 1e6).toFixed(1)} MB; Loss Lens analyses files up to ${(limits.maxChars / 1e6).toFixed(1)} MB`;
   }
   return null;
 }

@@ -422,10 +422,18 @@ export function displayName(q: string): string {
     .replace(/^jax\.numpy\./, 'jnp.');
 }
 
+/** math.inf, np.nan, torch.inf, jnp.pi...: named constants of the numeric libraries. */
+const CONSTANTS: Record<string, number> = {
+  inf: Infinity, Inf: Infinity, Infinity: Infinity, infty: Infinity, PINF: Infinity, NINF: -Infinity,
+  nan: NaN, NaN: NaN, NAN: NaN, pi: Math.PI, e: Math.E,
+};
+const CONSTANT_MODULES = new Set(['math', 'numpy', 'torch', 'jax.numpy']);
+
 function refAttribute(qualname: string, attr: string): Value {
   const q = `${qualname}.${attr}`;
   const d = dtypeRef(q);
   if (d) return d;
+  if (CONSTANT_MODULES.has(qualname) && attr in CONSTANTS) return { kind: 'scalar', value: CONSTANTS[attr], int: false };
   return { kind: 'ref', qualname: q };
 }
 
