@@ -125,7 +125,7 @@ export function formatTorch(t: Tensor): string {
       for (let i = 0; i < t.shape[d]; i++) parts.push(build(d + 1, `${indent} `));
       return `[${parts.join(`,${'\n'.repeat(t.rank - 1 - d)}${indent} `)}]`;
     };
-    return build(0, '        ');
+    return build(0, '       ');
   })();
   const dt = t.dtype === 'float32' || t.dtype === 'int64' ? '' : `, dtype=torch.${t.dtype}`;
   return `tensor(${body}${dt})`;
