@@ -1,5 +1,5 @@
 import { DType } from '../core/dtype';
-import { BudgetError } from '../core/errors';
+import { BudgetError, LossLensError } from '../core/errors';
 import { Tensor } from '../core/tensor';
 import './calls';
 import { Evaluator, EvalOptions } from './evaluator';
@@ -54,7 +54,8 @@ export class FileAnalysis {
           out.push(this.result(stmt, null, null, e.message));
           break;
         }
-        throw e;
+        // A bug of ours must not take the editor down: report it on the statement and go on.
+        out.push(this.result(stmt, null, null, `internal error while evaluating (please report): ${e instanceof Error ? e.message : String(e)}`));
       }
     }
     return out;
@@ -74,11 +75,19 @@ export class FileAnalysis {
       while (right && right.type === 'assignment') right = right.childForFieldName('right');
       const left = e.childForFieldName('left');
       if (!right || !left) return [];
-      if (left.type === 'identifier') {
-        const b = this.scopes.scopeAt(stmt.startIndex).lookup(left.text, stmt.endIndex);
-        return [{ node: right, name: left.text, binding: b && b.stmt.id === stmt.id ? b : undefined, range: stmt }];
-      }
-      return [{ node: right, name: null, range: stmt }];
+      const scope = this.scopes.scopeAt(stmt.startIndex);
+      const own = (id: Node) => {
+        const b = scope.lookup(id.text, stmt.endIndex);
+        return b && b.stmt.id === stmt.id ? b : undefined;
+      };
+      if (left.type === 'identifier') return [{ node: right, name: left.text, binding: own(left), range: stmt }];
+      // Tuple unpacking: one result per bound name.
+      const names = left.type === 'attribute' || left.type === 'subscript' ? [] : left.descendantsOfType('identifier').filter(isNode);
+      if (names.length === 0) return [{ node: right, name: null, range: stmt }];
+      return names.flatMap((id) => {
+        const b = own(id);
+        return b ? [{ node: right, name: id.text, binding: b, range: stmt }] : [];
+      });
     }
     if (e.type === 'call') {
       const fn = e.childForFieldName('function');
@@ -96,6 +105,7 @@ export class FileAnalysis {
     try {
       v = binding ? (ev.touchedKnown = false, ev.notes = [], ev.evalBinding(binding, undefined)) : ev.evaluate(node);
     } catch (e) {
+      if (e instanceof LossLensError) return this.result(node, name, null, e.message, range);
       if (e instanceof EvalError) {
         if (!e.recognised && !ev.touchedKnown) return null;
         const prefix = `${name}: `;

@@ -195,6 +195,7 @@ export class Evaluator {
       try {
         r = this.computeBinding(b, feeds);
       } catch (e) {
+        if (e instanceof LossLensError) e = new EvalError(e.message, true);
         if (!(e instanceof EvalError)) throw e;
         r = new EvalError(`${b.name}: ${e.message}`, e.recognised || this.touchedKnown, e.node);
       } finally {
