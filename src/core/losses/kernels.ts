@@ -26,7 +26,7 @@ export function floatDtypeOf(t: Tensor, what: string): FloatDType {
 export function softmaxCrossEntropyDense(labels: Tensor, logits: Tensor, axis = -1): Tensor {
   const dtype = floatDtypeOf(logits, 'logits');
   if (!sameShape(labels.shape, logits.shape)) {
-    throw new ShapeError(`labels shape ${formatShape(labels.shape)} and logits shape ${formatShape(logits.shape)} must be equal`);
+    throw new ShapeError(`logits and labels must be broadcastable: labels shape ${formatShape(labels.shape)} and logits shape ${formatShape(logits.shape)} must be equal`);
   }
   const a = normalizeAxis(axis, logits.rank, 'class axis');
   const { outer, n, inner } = laneView(logits.shape, a);
@@ -42,9 +42,10 @@ export function softmaxCrossEntropyDense(labels: Tensor, logits: Tensor, axis = 
       let s = 0;
       let c = 0;
       for (let i = 0, p = off; i < n; i++, p += inner) {
-        const yi = y[p];
-        if (yi === 0) continue; // 0 * (finite) = 0; also keeps -inf masked logits with zero label finite
-        const v = yi * (m - x[p] + l);
+        // A -inf (masked) logit with label 0 gives 0 * inf = NaN for the row, exactly as TF's
+        // kernel (sum labels * (lse - x)), PyTorch and optax do; optax.safe_softmax_cross_entropy
+        // is the variant that avoids it.
+        const v = y[p] * (m - x[p] + l);
         const u = s + v;
         c += Math.abs(s) >= Math.abs(v) ? s - u + v : v - u + s;
         s = u;
@@ -73,6 +74,9 @@ export function softmaxCrossEntropySparse(
   if (!isInt(labels.dtype)) throw new DTypeError(`sparse labels must be integers, got ${labels.dtype}`);
   const a = normalizeAxis(axis, logits.rank, 'class axis');
   const expected = logits.shape.filter((_, d) => d !== a);
+  if (labels.rank !== expected.length) {
+    throw new ShapeError(`Rank mismatch: rank of labels (${labels.rank}, shape ${formatShape(labels.shape)}) should equal rank of logits minus 1 (logits shape ${formatShape(logits.shape)})`);
+  }
   if (!sameShape(labels.shape, expected)) {
     throw new ShapeError(`labels shape ${formatShape(labels.shape)} must be logits shape ${formatShape(logits.shape)} without the class axis, ${formatShape(expected)}`);
   }
@@ -103,7 +107,7 @@ export const nllOfLogits = softmaxCrossEntropySparse;
 /** Checks the equal shapes the elementwise sigmoid losses need (TF: "logits and labels must have the same shape"). */
 export function requireSameShape(labels: Tensor, logits: Tensor, a = 'labels', b = 'logits'): void {
   if (!sameShape(labels.shape, logits.shape)) {
-    throw new ShapeError(`${a} shape ${formatShape(labels.shape)} and ${b} shape ${formatShape(logits.shape)} must be equal`);
+    throw new ShapeError(`${b} and ${a} must have the same shape: ${a} shape ${formatShape(labels.shape)}, ${b} shape ${formatShape(logits.shape)}`);
   }
 }
 

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Generate the exact-value test fixtures in test/fixtures/exact/.
+
+Writes core.json, tf.json, keras.json, torch.json and optax.json in the
+format of docs/fixture-format.md: inputs exactly representable in their
+dtype, expected values computed with mpmath at 50 significant digits from
+each framework's documented/implemented formula (with the framework's
+constants in the computation dtype) and rounded once to float64.
+
+The formulas were derived from the frameworks' own sources, independently
+of this project's implementation; each module under scripts/fixtures/ says
+which files it follows and which semantic details matter.
+
+Run from anywhere:
+
+    python3 scripts/gen_fixtures.py            # (re)write the JSON files
+    python3 scripts/gen_fixtures.py --check    # fail if they are out of date
+
+Needs Python 3 with mpmath and numpy (Debian: python3-mpmath python3-numpy).
+Output is deterministic; commit the regenerated JSON.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+sys.dont_write_bytecode = True  # leave no __pycache__ in the work tree
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from fixtures import core, keras, optax, tf, torch  # noqa: E402
+
+OUT_DIR = os.path.join(os.path.dirname(HERE), "test", "fixtures", "exact")
+FAMILIES = (("core", core), ("tf", tf), ("keras", keras), ("torch", torch),
+            ("optax", optax))
+
+
+def build(module, family):
+    module.self_check()
+    cases = module.cases()
+    ids = [c["id"] for c in cases]
+    dup = {i for i in ids if ids.count(i) > 1}
+    if dup:
+        raise SystemExit(f"{family}: duplicate case ids {sorted(dup)}")
+    # One case per line: compact for the large arrays, readable in diffs.
+    lines = [json.dumps(c, allow_nan=False) for c in cases]
+    return ('{"family": %s, "generator": "scripts/gen_fixtures.py", "cases": [\n%s\n]}\n'
+            % (json.dumps(family), ",\n".join(lines)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--check", action="store_true",
+                    help="compare with the committed files instead of writing")
+    opts = ap.parse_args()
+    os.makedirs(OUT_DIR, exist_ok=True)
+    stale = []
+    for family, module in FAMILIES:
+        text = build(module, family)
+        path = os.path.join(OUT_DIR, f"{family}.json")
+        n = text.count('"id": ')
+        if opts.check:
+            try:
+                with open(path, encoding="utf-8") as f:
+                    same = f.read() == text
+            except FileNotFoundError:
+                same = False
+            if not same:
+                stale.append(path)
+            print(f"{family}: {n} cases {'ok' if same else 'STALE'}")
+            continue
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        print(f"{family}: {n} cases -> {os.path.relpath(path)} ({len(text) // 1024} KiB)")
+    if stale:
+        raise SystemExit("out of date: " + ", ".join(stale))
+
+
+if __name__ == "__main__":
+    main()

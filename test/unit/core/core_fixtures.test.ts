@@ -1,0 +1,46 @@
+import * as E from '../../../src/core/elementwise';
+import * as tfnn from '../../../src/core/losses/tf_nn';
+import { logSumExp } from '../../../src/core/reduce';
+import { logSoftmax, softmax } from '../../../src/core/softmax';
+import { Tensor } from '../../../src/core/tensor';
+import { FixtureCase, assertMatches, assertRejects, convertValues, loadFixtures } from './fixtures';
+
+/**
+ * The core's softmax family and TF's tf.nn cross-entropies against exact values
+ * (mpmath, 50 digits: scripts/gen_fixtures.py -> test/fixtures/exact/{core,tf}.json).
+ */
+type Op = (a: Record<string, unknown>) => Tensor;
+const T = (v: unknown) => v as Tensor;
+const axis = (a: Record<string, unknown>) => (a.axis as number | undefined) ?? -1;
+
+const OPS: Record<string, Op> = {
+  softmax: (a) => softmax(T(a.x), axis(a)),
+  log_softmax: (a) => logSoftmax(T(a.x), axis(a)),
+  logsumexp: (a) => logSumExp(T(a.x), { axis: axis(a) }),
+  sigmoid: (a) => E.sigmoid(T(a.x)),
+  log_sigmoid: (a) => E.logSigmoid(T(a.x)),
+  softplus: (a) => E.softplus(T(a.x)),
+  'tf.nn.softmax_cross_entropy_with_logits': (a) => tfnn.softmaxCrossEntropyWithLogits(T(a.labels), T(a.logits), axis(a)),
+  'tf.nn.sparse_softmax_cross_entropy_with_logits': (a) => tfnn.sparseSoftmaxCrossEntropyWithLogits(T(a.labels), T(a.logits)),
+  'tf.nn.sigmoid_cross_entropy_with_logits': (a) => tfnn.sigmoidCrossEntropyWithLogits(T(a.labels), T(a.logits)),
+  'tf.nn.weighted_cross_entropy_with_logits': (a) => {
+    const l = T(a.logits);
+    const q = typeof a.pos_weight === 'number' ? Tensor.scalar(a.pos_weight, l.dtype) : T(a.pos_weight);
+    return tfnn.weightedCrossEntropyWithLogits(T(a.labels), l, q);
+  },
+};
+
+function run(c: FixtureCase): void {
+  const args = { ...convertValues(c.args), ...convertValues(c.kwargs) };
+  const op = OPS[c.op];
+  if (c.expected_error !== undefined) assertRejects(c, () => op(args));
+  else assertMatches(c, op(args));
+}
+
+describe('exact values: core softmax family (core.json)', () => {
+  for (const c of loadFixtures('core').cases) it(c.id, () => run(c));
+});
+
+describe('exact values: tf.nn cross-entropies (tf.json)', () => {
+  for (const c of loadFixtures('tf').cases.filter((x) => x.op.startsWith('tf.nn.'))) it(c.id, () => run(c));
+});
