@@ -2,3 +2,4 @@
 import './tensorflow';
 import './numpy';
 import './torch';
+import './losses';
