@@ -1,4 +1,4 @@
-import * as D from './dd';
+import * as D from '../dd';
 
 /**
  * log(t) - a for float64 t > 0 and a, to ~106 bits relative to the RESULT, even when a is the

@@ -1,10 +1,10 @@
 import { broadcastTo, broadcastShapes } from '../broadcast';
+import { DDSum } from '../dd';
 import { FloatDType, roundTo } from '../dtype';
 import { ShapeError, ValueError } from '../errors';
 import { Tensor, laneView, normalizeAxis } from '../tensor';
 import * as K from './keras_kernels';
 import { floatDtypeOf, softmaxCrossEntropyDense } from './kernels';
-import { Accumulator } from './precise';
 import { pyShape } from './reduction';
 
 /**
@@ -113,11 +113,11 @@ function binarySmoothing(ls: number, dtype: FloatDType): [number, number] {
 }
 
 /** The mean along `axis` of per-element values (each a double or a double-double), unrounded. */
-function meanLanes(shape: readonly number[], axis: number, elem: (flat: number, acc: Accumulator) => void): Tensor {
+function meanLanes(shape: readonly number[], axis: number, elem: (flat: number, acc: DDSum) => void): Tensor {
   return lanes(shape, axis, (off, n, st) => {
-    const acc = new Accumulator();
+    const acc = new DDSum();
     for (let i = 0, k = off; i < n; i++, k += st) elem(k, acc);
-    return acc.value() / n;
+    return acc.number() / n;
   });
 }
 
@@ -200,9 +200,9 @@ export function sparseCategoricalCrossentropyRaw(
     }
     if (args.from_logits) return K.sparseLogitsLane(y_pred.data, off, n, st, c);
     if (backend === 'tensorflow') return K.sparseTfProbLane(y_pred.data, off, n, st, c, cb);
-    const [sh, sl] = K.laneSumDD(y_pred.data, off, n, st);
+    const s = K.laneSumDD(y_pred.data, off, n, st);
     for (let i = 0, k = off; i < n; i++, k += st) if (y_pred.data[k] !== y_pred.data[k]) return NaN;
-    return K.negLogClippedRatio(y_pred.data[off + c * st], sh, sl, cb);
+    return K.negLogClippedRatio(y_pred.data[off + c * st], s, cb);
   });
   const out: RawLoss = { values, dtype };
   if (ignore !== null) out.mask = new Tensor('float64', values.shape, valid);
@@ -230,7 +230,7 @@ export function binaryCrossentropyRaw(y_true: Tensor, y_pred: Tensor, args: Bina
   const values = meanLanes(y_pred.shape, axis, (i, acc) => {
     lab.set(y.data[i], a, b);
     const v = y_pred.data[i];
-    acc.add(!args.from_logits ? K.bceProb(lab, v, cb) : numpyLogits ? K.bceSigmoidClipped(lab, v, cb) : K.bceLogits(lab, v));
+    acc.addNumber(!args.from_logits ? K.bceProb(lab, v, cb) : numpyLogits ? K.bceSigmoidClipped(lab, v, cb) : K.bceLogits(lab, v));
   });
   return { values, dtype };
 }
@@ -262,7 +262,7 @@ export function binaryFocalCrossentropyRaw(y_true: Tensor, y_pred: Tensor, args:
   const lab = new K.BinLabel();
   const values = meanLanes(y_pred.shape, axis, (i, acc) => {
     const r = K.binaryFocalElement(lab.set(y.data[i], a, b), y_pred.data[i], f, cb);
-    acc.addDD(r[0], r[1]);
+    acc.addDD(r);
   });
   return { values, dtype };
 }

@@ -1,7 +1,7 @@
+import { DD, DDSum, add, addD, dd, div, expDD, logDD, logRatio, mul, mulD, powToNumber, sigmoidPair, sub, toNumber, twoProd, twoProdErr, twoSum, twoSumErr } from '../dd';
 import { FloatDType, roundTo } from '../dtype';
 import * as S from '../scalar';
 import { laneArgMax, laneMax, laneT, scanLane } from '../softmax';
-import { Accumulator, DD, ddAdd, ddDiv, ddExp, ddLog, ddMul, ddPow, ddSigmoidPair, logRatio, twoProdErr, twoSumErr } from './precise';
 
 /**
  * Per-lane and per-element arithmetic of the Keras 3 cross-entropies (probability paths, focal
@@ -31,39 +31,39 @@ export function clipBounds(dtype: FloatDType): ClipBounds {
   return { eps, hi, logEps: Math.log(eps), logHi: Math.log1p(-(1 - hi)), log1mEps: Math.log1p(-eps), log1mHi: Math.log(1 - hi) };
 }
 
-/** The lane sum of `v` as a double-double [hi, lo] (lo is 0 when hi is not finite). */
-export function laneSumDD(v: ArrayLike<number>, off: number, n: number, stride: number): [number, number] {
+/** The lane sum of `v` as a (cascaded, not renormalised) double-double (lo is 0 when hi is not finite). */
+export function laneSumDD(v: ArrayLike<number>, off: number, n: number, stride: number): DD {
   let h = 0;
   let l = 0;
   for (let i = 0, p = off; i < n; i++, p += stride) {
     const x = v[p];
     const s = h + x;
-    if (Number.isFinite(s)) l += twoSumErr(h, x, s);
+    l += twoSumErr(h, x, s); // 0 once s is not finite
     h = s;
   }
-  return Number.isFinite(h) ? [h, l] : [h, 0];
+  return { hi: h, lo: Number.isFinite(h) ? l : 0 };
 }
 
-/** Compares a / (bh + bl) with a double c: negative, zero or positive (NaN for NaN). */
-function cmpRatio(a: number, bh: number, bl: number, c: number): number {
-  const q = a / bh;
-  if (!Number.isFinite(q) || bl === 0) return q - c;
+/** Compares a / b with a double c: negative, zero or positive (NaN for NaN). */
+function cmpRatio(a: number, b: DD, c: number): number {
+  const q = a / b.hi;
+  if (!Number.isFinite(q) || b.lo === 0) return q - c;
   if (q !== c) return q - c;
-  // q == c: decide by the sign of a - c (bh + bl); a - c bh is exact (Sterbenz)
-  const p = c * bh;
-  return a - p - twoProdErr(c, bh, p) - c * bl;
+  // q == c: decide by the sign of a - c (b.hi + b.lo); a - c b.hi is exact (Sterbenz)
+  const p = c * b.hi;
+  return a - p - twoProdErr(c, b.hi, p) - c * b.lo;
 }
 
 /**
- * -log(clip(a / (sh + sl), eps, 1 - eps)): one term of Keras's categorical cross-entropy on
- * probabilities (the prediction renormalised by its lane sum, then clipped). NaN stays NaN.
+ * -log(clip(a / s, eps, 1 - eps)): one term of Keras's categorical cross-entropy on probabilities
+ * (the prediction renormalised by its double-double lane sum s, then clipped). NaN stays NaN.
  */
-export function negLogClippedRatio(a: number, sh: number, sl: number, cb: ClipBounds): number {
-  const q = a / sh;
+export function negLogClippedRatio(a: number, s: DD, cb: ClipBounds): number {
+  const q = a / s.hi;
   if (q !== q) return NaN;
-  if (cmpRatio(a, sh, sl, cb.eps) < 0) return -cb.logEps;
-  if (cmpRatio(a, sh, sl, cb.hi) > 0) return -cb.logHi;
-  return -logRatio(a, sh, sl);
+  if (cmpRatio(a, s, cb.eps) < 0) return -cb.logEps;
+  if (cmpRatio(a, s, cb.hi) > 0) return -cb.logHi;
+  return -logRatio(a, s);
 }
 
 /**
@@ -72,15 +72,15 @@ export function negLogClippedRatio(a: number, sh: number, sl: number, cb: ClipBo
  * A NaN anywhere in the lane makes it NaN (0 * NaN is NaN in the framework too).
  */
 export function categoricalProbLane(y: ArrayLike<number>, p: ArrayLike<number>, off: number, n: number, stride: number, cb: ClipBounds): number {
-  const [sh, sl] = laneSumDD(p, off, n, stride);
-  const acc = new Accumulator();
+  const s = laneSumDD(p, off, n, stride);
+  const acc = new DDSum();
   for (let i = 0, k = off; i < n; i++, k += stride) {
-    const L = negLogClippedRatio(p[k], sh, sl, cb);
+    const L = negLogClippedRatio(p[k], s, cb);
     if (L !== L) return NaN;
     const yi = y[k];
-    if (yi !== 0) acc.add(yi * L);
+    if (yi !== 0) acc.addNumber(yi * L);
   }
-  return acc.value();
+  return acc.number();
 }
 
 /**
@@ -101,7 +101,7 @@ export function sparseTfProbLane(p: ArrayLike<number>, off: number, n: number, s
     l += twoSumErr(h, x, s);
     h = s;
   }
-  return -logRatio(pc, h, l);
+  return -logRatio(pc, { hi: h, lo: l });
 }
 
 /**
@@ -196,25 +196,18 @@ export function binaryFocalElement(y: BinLabel, v: number, f: FocalParams, cb: C
   let q: DD;
   let bce: number;
   if (f.fromLogits) {
-    [p, q] = ddSigmoidPair(v);
+    [p, q] = sigmoidPair(v);
     bce = f.fused ? bceLogits(y, v) : bceSigmoidClipped(y, v, cb);
   } else {
-    const d = 1 - v;
-    p = [v, 0];
-    q = [d, Number.isFinite(d) ? twoSumErr(1, -v, d) : 0];
+    p = dd(v);
+    q = twoSum(1, -v);
     bce = bceProb(y, v, cb);
   }
-  if (bce !== bce) return [NaN, 0];
-  const t1 = ddMul(y.yh, y.yl, q[0], q[1]);
-  const t2 = ddMul(y.oh, y.ol, p[0], p[1]);
-  const base = ddAdd(t1[0], t1[1], t2[0], t2[1]);
-  let r = ddMul(ddPow(base[0], base[1], f.gamma), 0, bce, 0);
-  if (f.balance) {
-    const w1 = ddMul(y.yh, y.yl, f.balance[0], 0);
-    const w0 = ddMul(y.oh, y.ol, f.balance[1], 0);
-    const w = ddAdd(w1[0], w1[1], w0[0], w0[1]);
-    r = ddMul(r[0], r[1], w[0], w[1]);
-  }
+  if (bce !== bce) return dd(NaN);
+  const yy = dd(y.yh, y.yl);
+  const oy = dd(y.oh, y.ol);
+  let r = twoProd(powToNumber(add(mul(yy, q), mul(oy, p)), f.gamma), bce);
+  if (f.balance) r = mul(r, add(mulD(yy, f.balance[0]), mulD(oy, f.balance[1])));
   return r;
 }
 
@@ -223,7 +216,7 @@ export function binaryFocalElement(y: BinLabel, v: number, f: FocalParams, cb: C
  *   p = softmax(x) if from_logits else y_pred;  out = clip(p / sum(p), eps, 1 - eps)
  *   sum_i alpha_i (1 - out_i)^gamma (-y_i log(out_i))
  * (for logits, p / sum(p) is p itself). With `precise` (float64), 1 - out and the softmax are
- * double-doubles (e^(x - m) by ddExp), so the power does not amplify their rounding.
+ * double-doubles (e^(x - m) by expDD), so the power does not amplify their rounding.
  */
 export function categoricalFocalLane(
   y: ArrayLike<number>,
@@ -237,12 +230,11 @@ export function categoricalFocalLane(
   cb: ClipBounds,
   precise: boolean,
 ): number {
-  let sh = 0;
-  let sl = 0;
+  let s: DD = dd(0);
   let m = 0;
   let k = -1;
-  let lse: DD = [0, 0];
-  let z: DD = [1, 0];
+  let lse: DD = dd(0);
+  let z: DD = dd(1);
   let ex: DD[] = [];
   if (fromLogits) {
     scanLane(v, off, n, stride);
@@ -251,22 +243,21 @@ export function categoricalFocalLane(
     k = laneArgMax;
     if (precise) {
       ex = new Array<DD>(n);
-      const acc = new Accumulator();
+      const acc = new DDSum();
       for (let i = 0, j = off; i < n; i++, j += stride) {
-        const d = v[j] - m;
-        ex[i] = i === k ? [1, 0] : ddExp(d, twoSumErr(v[j], -m, d));
-        if (i !== k) acc.addDD(ex[i][0], ex[i][1]);
+        ex[i] = i === k ? dd(1) : expDD(twoSum(v[j], -m));
+        if (i !== k) acc.addDD(ex[i]);
       }
-      z = ddAdd(1, 0, acc.hi, acc.lo);
-      lse = ddLog(z[0], z[1]);
+      z = addD(acc.value(), 1);
+      lse = logDD(z);
     } else {
-      z = [1 + laneT, 0];
-      lse = [Math.log1p(laneT), 0];
+      z = dd(1 + laneT);
+      lse = dd(Math.log1p(laneT));
     }
   } else {
-    [sh, sl] = laneSumDD(v, off, n, stride);
+    s = laneSumDD(v, off, n, stride);
   }
-  const acc = new Accumulator();
+  const acc = new DDSum();
   for (let i = 0, j = off; i < n; i++, j += stride) {
     let logp: number;
     let q: DD;
@@ -275,57 +266,48 @@ export function categoricalFocalLane(
       const d = v[j] - m;
       if (precise) {
         const e = ex[i];
-        p = ddDiv(e[0], e[1], z[0], z[1])[0];
-        const num = ddAdd(z[0], z[1], -e[0], -e[1]);
-        q = ddDiv(num[0], num[1], z[0], z[1]);
-        logp = i === k ? -(lse[0] + lse[1]) : d + (twoSumErr(v[j], -m, d) - lse[0] - lse[1]);
+        p = div(e, z).hi;
+        q = div(sub(z, e), z);
+        logp = i === k ? -toNumber(lse) : d + (twoSumErr(v[j], -m, d) - lse.hi - lse.lo);
       } else {
-        p = (i === k ? 1 : Math.exp(d)) / z[0];
-        q = [(i === k ? laneT : laneT - Math.expm1(d)) / z[0], 0];
-        logp = i === k ? -lse[0] : d - lse[0];
+        p = (i === k ? 1 : Math.exp(d)) / z.hi;
+        q = dd((i === k ? laneT : laneT - Math.expm1(d)) / z.hi);
+        logp = i === k ? -lse.hi : d - lse.hi;
       }
     } else {
-      p = v[j] / sh;
+      p = v[j] / s.hi;
       if (p !== p) return NaN;
-      logp = logRatio(v[j], sh, sl);
-      const num = ddAdd(sh, sl, -v[j], 0);
-      q = ddDiv(num[0], num[1], sh, sl);
+      logp = logRatio(v[j], s);
+      q = div(addD(s, -v[j]), s);
     }
     if (p < cb.eps) {
       logp = cb.logEps;
-      q = [1 - cb.eps, 0];
+      q = dd(1 - cb.eps);
     } else if (p > cb.hi) {
       logp = cb.logHi;
-      q = [1 - cb.hi, 0];
+      q = dd(1 - cb.hi);
     }
     const yi = y[j];
     if (yi === 0) continue;
-    const w = ddMul(ddPow(q[0], q[1], gamma), 0, alphaAt(j), 0);
-    const t = ddMul(w[0], w[1], -yi * logp, 0);
-    acc.addDD(t[0], t[1]);
+    const w = twoProd(powToNumber(q, gamma), alphaAt(j));
+    acc.addDD(mulD(w, -yi * logp));
   }
-  return acc.value();
+  return acc.number();
 }
 
 /**
  * Keras kl_divergence of one lane: sum_i a_i log(a_i / b_i) with a = clip(y_true, eps, 1),
  * b = clip(y_pred, eps, 1). Terms have both signs and can cancel, so for float64 each term is a
- * double-double (ddLog) and the sum is exact to ~2^-100; float32 needs only float64.
+ * double-double (logDD) and the sum is exact to ~2^-100; float32 needs only float64.
  */
 export function klLane(yt: ArrayLike<number>, yp: ArrayLike<number>, off: number, n: number, stride: number, cb: ClipBounds, precise: boolean): number {
-  const acc = new Accumulator();
+  const acc = new DDSum();
   for (let i = 0, k = off; i < n; i++, k += stride) {
     const a = S.clip(yt[k], cb.eps, 1);
     const b = S.clip(yp[k], cb.eps, 1);
     if (a !== a || b !== b) return NaN;
-    if (precise) {
-      const r = ddDiv(a, 0, b, 0);
-      const L = ddLog(r[0], r[1]);
-      const tm = ddMul(a, 0, L[0], L[1]);
-      acc.addDD(tm[0], tm[1]);
-    } else {
-      acc.add(a * logRatio(a, b, 0));
-    }
+    if (precise) acc.addDD(mulD(logDD(div(dd(a), dd(b))), a));
+    else acc.addNumber(a * logRatio(a, dd(b)));
   }
-  return acc.value();
+  return acc.number();
 }

@@ -1,4 +1,4 @@
-import * as D from './dd';
+import * as D from '../dd';
 import { logMinus } from './exact_log';
 
 /**

@@ -1,9 +1,9 @@
 import { broadcastShapes, broadcastTo } from '../broadcast';
+import * as D from '../dd';
 import { FloatDType, isFloat, isInt, roundTo } from '../dtype';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { normalizeAxes, permute } from '../shape_ops';
 import { Tensor, formatShape, normalizeAxis } from '../tensor';
-import * as D from './dd';
 import { LaneStats, expDiff } from './exact_lanes';
 import { klValues } from './kl_terms';
 import { FocalOptions, sigmoid_binary_cross_entropy, sigmoid_focal_loss } from './optax_sigmoid';

@@ -1,9 +1,9 @@
 import { broadcastShapes, broadcastTo } from '../broadcast';
+import * as D from '../dd';
 import { FloatDType, isFloat, roundTo } from '../dtype';
 import { DTypeError } from '../errors';
 import * as S from '../scalar';
 import { Tensor } from '../tensor';
-import * as D from './dd';
 
 /**
  * optax's elementwise sigmoid losses (optax/losses/_classification.py sigmoid_binary_cross_entropy,

@@ -1,7 +1,7 @@
+import * as D from '../dd';
 import { FloatDType, isFloat, roundTo } from '../dtype';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { Tensor, laneView, sameShape } from '../tensor';
-import * as D from './dd';
 import { LaneStats } from './exact_lanes';
 import { TorchReductionOptions, atenSizes, promoteFloat, reduceElements, requireFloat, resolveReduction, scalarTypeName } from './torch_common';
 

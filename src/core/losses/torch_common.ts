@@ -1,7 +1,7 @@
+import * as D from '../dd';
 import { DType, FloatDType, allocate, isFloat, promote } from '../dtype';
 import { DTypeError, ValueError } from '../errors';
 import { Tensor } from '../tensor';
-import * as D from './dd';
 
 /**
  * Shared pieces of the PyTorch losses: reduction names, the legacy size_average/reduce

@@ -1,9 +1,9 @@
 import { broadcastShapes, broadcastTo } from '../broadcast';
+import * as D from '../dd';
 import { isFloat } from '../dtype';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import * as S from '../scalar';
 import { Tensor, sameShape } from '../tensor';
-import * as D from './dd';
 import { klValues } from './kl_terms';
 import { TorchReductionOptions, atenSizes, promoteFloat, reduceElements, requireFloat, resolveReduction, torchSize } from './torch_common';
 

@@ -102,3 +102,17 @@ export function assertRejects(c: FixtureCase, fn: () => unknown): void {
     return true;
   }, `${c.id}: expected an error containing "${words}"`);
 }
+
+/**
+ * Registers one mocha test per case, named by its id: a case with expected_error must make `op`
+ * throw an error containing it (assertRejects), any other must match its expected tensor
+ * (assertMatches, within the case's tol_ulps).
+ */
+export function runFixtureCases(cases: readonly FixtureCase[], op: (c: FixtureCase) => Tensor): void {
+  for (const c of cases) {
+    it(c.id, () => {
+      if (c.expected_error !== undefined) assertRejects(c, () => op(c));
+      else assertMatches(c, op(c));
+    });
+  }
+}

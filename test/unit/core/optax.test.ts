@@ -15,7 +15,7 @@ import {
   softmax_cross_entropy_with_integer_labels,
 } from '../../../src/core/losses/optax';
 import { assertUlps } from '../../helpers/ulps';
-import { assertMatches, assertRejects, convertValues, fixtureExists, loadFixtures } from './fixtures';
+import { convertValues, fixtureExists, loadFixtures, runFixtureCases } from './fixtures';
 
 /**
  * optax losses. Hand cases: expected values computed once with mpmath at 60 digits from the
@@ -159,11 +159,5 @@ describe('optax exact fixtures (test/fixtures/exact/optax.json)', () => {
     it.skip('optax.json not generated yet');
     return;
   }
-  for (const c of loadFixtures('optax').cases) {
-    it(c.id, () => {
-      const run = () => callOptax(c.op, convertValues(c.args), convertValues(c.kwargs));
-      if (c.expected_error !== undefined) assertRejects(c, run);
-      else assertMatches(c, run());
-    });
-  }
+  runFixtureCases(loadFixtures('optax').cases, (c) => callOptax(c.op, convertValues(c.args), convertValues(c.kwargs)));
 });

@@ -4,7 +4,7 @@ import { Reduction, tfV1ComputeWeightedLoss } from '../../../src/core/losses/red
 import { TF_V1_LOSSES, logLoss, sigmoidCrossEntropy, softmaxCrossEntropy, sparseSoftmaxCrossEntropy } from '../../../src/core/losses/tf_v1';
 import { Tensor } from '../../../src/core/tensor';
 import { ulpDistance } from '../../helpers/ulps';
-import { FixtureCase, assertMatches, assertRejects, convertValues, loadFixtures } from './fixtures';
+import { FixtureCase, convertValues, loadFixtures, runFixtureCases } from './fixtures';
 
 const T = (x: unknown, dtype: 'float32' | 'float64' | 'int64' = 'float32') => Tensor.fromNested(x as number[], dtype);
 
@@ -27,12 +27,7 @@ function runV1(c: FixtureCase): Tensor {
 describe('tf.compat.v1.losses: exact fixtures (test/fixtures/exact/tf.json)', () => {
   const cases = loadFixtures('tf').cases.filter((c) => c.op.startsWith('tf.compat.v1.losses.'));
   it('has tf.compat.v1.losses cases', () => assert.ok(cases.length > 0));
-  for (const c of cases) {
-    it(c.id, () => {
-      if (c.expected_error !== undefined) assertRejects(c, () => runV1(c));
-      else assertMatches(c, runV1(c));
-    });
-  }
+  runFixtureCases(cases, runV1);
 });
 
 describe('tf.compat.v1.losses: semantics', () => {

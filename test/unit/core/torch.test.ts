@@ -14,7 +14,7 @@ import {
   softmax,
 } from '../../../src/core/losses/torch';
 import { assertUlps } from '../../helpers/ulps';
-import { assertMatches, assertRejects, convertValues, fixtureExists, loadFixtures } from './fixtures';
+import { convertValues, fixtureExists, loadFixtures, runFixtureCases } from './fixtures';
 
 /**
  * PyTorch losses. Hand cases: expected values computed once with mpmath at 60 digits from the
@@ -217,11 +217,5 @@ describe('torch exact fixtures (test/fixtures/exact/torch.json)', () => {
     it.skip('torch.json not generated yet');
     return;
   }
-  for (const c of loadFixtures('torch').cases) {
-    it(c.id, () => {
-      const run = () => callTorch(c.op, convertValues(c.args), convertValues(c.kwargs), convertValues(c.init));
-      if (c.expected_error !== undefined) assertRejects(c, run);
-      else assertMatches(c, run());
-    });
-  }
+  runFixtureCases(loadFixtures('torch').cases, (c) => callTorch(c.op, convertValues(c.args), convertValues(c.kwargs), convertValues(c.init)));
 });
