@@ -3,3 +3,4 @@ import './tensorflow';
 import './numpy';
 import './torch';
 import './losses';
+import './keras_ops';

@@ -67,7 +67,8 @@ const torchRoles: Record<string, string[]> = {
 
 defineFunctions(
   Object.entries(TORCH_FUNCTIONS).map(([name, spec]): CallSpec => ({
-    names: [`torch.nn.functional.${name}`, ...(name === 'binary_cross_entropy_with_logits' ? [] : [`torch.${name}`])],
+    // torch.* exposes only these two at top level (torch.binary_cross_entropy_with_logits, torch.kl_div).
+    names: [`torch.nn.functional.${name}`, ...(name === 'binary_cross_entropy_with_logits' || name === 'kl_div' ? [`torch.${name}`] : [])],
     framework: 'torch',
     params: [...spec.params],
     roles: torchRoles[name],
