@@ -1,4 +1,5 @@
 import { allocate } from './dtype';
+import { expNeg, expNeg2 } from './exp';
 import { Tensor, laneView, normalizeAxis } from './tensor';
 
 /**
@@ -11,43 +12,135 @@ import { Tensor, laneView, normalizeAxis } from './tensor';
  *   softmax_i      = e^(x_i - m) / (1 + t)
  * log1p(t) keeps full accuracy when one logit dominates (t << 1), where log(sum) would lose it.
  * t is summed with Neumaier compensation so the float64 result stays within a few ulps even for
- * 50,257-class rows. Results are written to module-level slots to avoid allocation per lane.
+ * 50,257-class rows. Results are written to module-level slots to avoid allocation per lane:
+ * laneMax = m (NaN if the lane has a NaN), laneArgMax = k (relative to the lane, -1 if no entry
+ * exceeds -Infinity), laneT = t (NaN for a lane with NaN or an infinite maximum, and for n = 0).
+ *
+ * Speed (see docs/benchmarks.md): contiguous Float64Array / Float32Array lanes (stride 1, the
+ * usual class-axis-last layout) take monomorphic copies of the loops, and the terms use exp.ts's
+ * inlined table-driven expNeg (<= 0.55 ulp, as accurate as Math.exp's < 1 ulp, ~2.5x the
+ * throughput in V8).
+ * For float64 (and strided) lanes each term is e^(d + dl) with d = x_i - m and dl its exact
+ * rounding error (2Sum, 5 flops): x_i - m is not exact for float64 inputs (0.1 - 20.3), and its
+ * rounding, |x_i - m| 2^-53, would otherwise go straight into the term (several ulps of a loss
+ * log1p(t) carried by terms 20 below the maximum). Float32 inputs differ exactly in float64.
+ * A NaN needs no test in the max loop: with a finite maximum a NaN entry makes its term and
+ * hence t NaN, which is how it is detected (only the rare non-finite-maximum path rescans).
  */
 export let laneMax = 0;
 export let laneArgMax = 0;
 export let laneT = 0;
 
 export function scanLane(x: ArrayLike<number>, off: number, n: number, stride: number): void {
+  if (stride === 1 && n > 0) {
+    if (x instanceof Float64Array) return scanContiguous64(x, off, n);
+    if (x instanceof Float32Array) return scanContiguous32(x, off, n);
+  }
+  scanStrided(x, off, n, stride);
+}
+
+// The three scans below are the same algorithm; they are separate functions so that each one's
+// element loads stay monomorphic (one typed-array kind per function), which V8 needs to compile
+// them to plain loads. Each has a single call site of its exp so that TurboFan always inlines it,
+// and skips the argmax term by a well-predicted i === k test.
+
+function scanContiguous64(x: Float64Array, off: number, n: number): void {
   let m = -Infinity;
   let k = -1;
-  let nan = false;
+  for (let i = 0; i < n; i++) {
+    const v = x[off + i];
+    if (v > m) {
+      m = v;
+      k = i;
+    }
+  }
+  if (!(m > -Infinity && m < Infinity)) return nonFiniteLane(x, off, n, 1, m, k);
+  let s = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    if (i === k) continue;
+    const v = x[off + i];
+    const d = v - m;
+    const b = d - v;
+    const e = expNeg2(d, (v - (d - b)) - (m + b)); // d + its exact rounding error (2Sum)
+    const u = s + e;
+    c += s >= e ? s - u + e : e - u + s;
+    s = u;
+  }
+  setLane(m, k, s + c);
+}
+
+function scanContiguous32(x: Float32Array, off: number, n: number): void {
+  let m = -Infinity;
+  let k = -1;
+  for (let i = 0; i < n; i++) {
+    const v = x[off + i];
+    if (v > m) {
+      m = v;
+      k = i;
+    }
+  }
+  if (!(m > -Infinity && m < Infinity)) return nonFiniteLane(x, off, n, 1, m, k);
+  let s = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    if (i === k) continue;
+    const e = expNeg(x[off + i] - m); // exact difference of two float32 values
+    const u = s + e;
+    c += s >= e ? s - u + e : e - u + s;
+    s = u;
+  }
+  setLane(m, k, s + c);
+}
+
+function scanStrided(x: ArrayLike<number>, off: number, n: number, stride: number): void {
+  let m = -Infinity;
+  let k = -1;
   for (let i = 0, p = off; i < n; i++, p += stride) {
     const v = x[p];
     if (v > m) {
       m = v;
       k = i;
-    } else if (v !== v) nan = true;
+    }
   }
-  if (nan || n === 0 || m === Infinity || m === -Infinity) {
-    // NaN anywhere, or an infinite maximum: the frameworks' e^(x - m) is NaN for the whole lane
-    // (TF, PyTorch and JAX all return NaN rows for softmax of [inf, 0] or of all -inf).
-    laneMax = nan ? NaN : m;
-    laneArgMax = k;
-    laneT = nan || m === Infinity || m === -Infinity ? NaN : 0;
-    return;
-  }
+  if (!(m > -Infinity && m < Infinity)) return nonFiniteLane(x, off, n, stride, m, k);
   let s = 0;
   let c = 0;
   for (let i = 0, p = off; i < n; i++, p += stride) {
     if (i === k) continue;
-    const e = Math.exp(x[p] - m);
+    const v = x[p];
+    const d = v - m;
+    const b = d - v;
+    const e = expNeg2(d, (v - (d - b)) - (m + b));
     const u = s + e;
     c += s >= e ? s - u + e : e - u + s;
     s = u;
   }
-  laneMax = m;
+  setLane(m, k, s + c);
+}
+
+/** t is NaN exactly when the lane (with a finite maximum) holds a NaN; then m is reported NaN. */
+function setLane(m: number, k: number, t: number): void {
+  laneMax = t === t ? m : NaN;
   laneArgMax = k;
-  laneT = s + c;
+  laneT = t;
+}
+
+/**
+ * NaN anywhere, or an infinite maximum (or n = 0): the frameworks' e^(x - m) is NaN for the
+ * whole lane (TF, PyTorch and JAX all return NaN rows for softmax of [inf, 0] or of all -inf).
+ */
+function nonFiniteLane(x: ArrayLike<number>, off: number, n: number, stride: number, m: number, k: number): void {
+  let nan = false;
+  for (let i = 0, p = off; i < n; i++, p += stride) {
+    if (x[p] !== x[p]) {
+      nan = true;
+      break;
+    }
+  }
+  laneMax = nan ? NaN : m;
+  laneArgMax = k;
+  laneT = NaN;
 }
 
 /**

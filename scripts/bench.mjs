@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+// Benchmark of the core's stable sparse softmax cross-entropy against NumPy (one thread).
+//
+//   node scripts/bench.mjs [--runs=N]        (npm run bench builds first, then runs this)
+//
+// 1. Generates deterministic logits/labels (seeded PRNG) and writes them once as raw
+//    little-endian binaries into a temp dir, so both sides read bit-identical inputs.
+// 2. Bundles scripts/bench/entry.ts (which imports src/core) with esbuild into a temp .cjs and
+//    runs it in a fresh node: one warm-up, then N timed runs of softmaxCrossEntropySparse.
+// 3. Runs scripts/bench/numpy_ce.py (OMP/OPENBLAS/MKL_NUM_THREADS=1) on the same files.
+// 4. Prints best / median times, the ratio ours/NumPy and the agreement of the losses.
+// Without a Python that has NumPy it says so and prints our own timings only (exit 0).
+// Options: --runs=N (default 5, or BENCH_RUNS); BENCH_PYTHON=/path/to/python to pick NumPy's interpreter.
+// Exit status 1 only if our side fails or the per-row losses disagree with NumPy's.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const runsArg = process.argv.find((a) => a.startsWith('--runs='));
+const RUNS = Math.max(1, Math.min(50, Number(runsArg ? runsArg.slice(7) : process.env.BENCH_RUNS ?? 5) || 5));
+const CASES = [
+  { name: 'float32 [1024, 50257]', dtype: 'float32', rows: 1024, classes: 50257, seed: 1 },
+  { name: 'float64 [4096, 1000]', dtype: 'float64', rows: 4096, classes: 1000, seed: 2 },
+];
+// Loose agreement bounds (NumPy computes float32 in float32; we round a float64 result once).
+const AGREE = { float32: 1e-4, float64: 1e-10 };
+const THREAD_ENV = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+
+/** xorshift128+ style generator on 32-bit words; deterministic across platforms. */
+function rng(seed) {
+  let a = 0x9e3779b9 ^ seed, b = 0x243f6a88, c = 0xb7e15162 ^ (seed * 7919), d = 0x6a09e667;
+  const next = () => {
+    // xoshiro128**
+    const r = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+    const t = b << 9;
+    c ^= a; d ^= b; b ^= c; a ^= d; c ^= t; d = rotl(d, 11);
+    return r;
+  };
+  for (let i = 0; i < 16; i++) next();
+  return () => (next() + 0.5) / 4294967296; // in (0, 1)
+}
+function rotl(x, k) { return (x << k) | (x >>> (32 - k)); }
+
+/** Logits ~ 3 N(0,1) + a per-row offset in [-5, 5); labels uniform in [0, classes). */
+function makeData(c) {
+  const u = rng(c.seed);
+  const n = c.rows * c.classes;
+  const x = c.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  for (let r = 0; r < c.rows; r++) {
+    const off = 10 * u() - 5;
+    const base = r * c.classes;
+    for (let i = 0; i < c.classes; i += 2) {
+      const rad = Math.sqrt(-2 * Math.log(u()));
+      const th = 2 * Math.PI * u();
+      x[base + i] = 3 * rad * Math.cos(th) + off;
+      if (i + 1 < c.classes) x[base + i + 1] = 3 * rad * Math.sin(th) + off;
+    }
+  }
+  const labels = new Int32Array(c.rows);
+  for (let r = 0; r < c.rows; r++) labels[r] = Math.min(c.classes - 1, Math.floor(u() * c.classes));
+  return { x, labels };
+}
+
+function findNumpy() {
+  const probe = 'import sys, numpy; print(sys.executable); print(sys.version.split()[0]); print(numpy.__version__)';
+  // BENCH_PYTHON picks the interpreter; otherwise Debian's python3-numpy first, then PATH.
+  const candidates = process.env.BENCH_PYTHON ? [process.env.BENCH_PYTHON] : ['/usr/bin/python3', 'python3', 'python'];
+  for (const py of candidates) {
+    if (py.startsWith('/') && !existsSync(py)) continue;
+    const r = spawnSync(py, ['-c', probe], { encoding: 'utf8', timeout: 20000 });
+    if (r.status === 0) {
+      const [exe, ver, np] = r.stdout.trim().split('\n');
+      return { cmd: py, exe, ver, np };
+    }
+  }
+  return null;
+}
+
+function runJson(cmd, args, env, label) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60000, maxBuffer: 1 << 20 });
+  if (r.error || r.status !== 0) {
+    throw new Error(`${label} failed (${r.error?.message ?? `exit ${r.status}${r.signal ? ' ' + r.signal : ''}`}):\n${(r.stderr || '').trim().slice(-2000)}`);
+  }
+  const line = r.stdout.trim().split('\n').pop();
+  return JSON.parse(line);
+}
+
+const best = (t) => Math.min(...t);
+const median = (t) => { const s = [...t].sort((a, b) => a - b); const h = s.length >> 1; return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2; };
+const ms = (v) => (v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+const pad = (s, w) => String(s).padStart(w);
+
+function readF64(path) {
+  const b = readFileSync(path);
+  const ab = new ArrayBuffer(b.byteLength);
+  new Uint8Array(ab).set(b);
+  return new Float64Array(ab);
+}
+
+function compare(ours, theirs) {
+  let maxAbs = 0, maxRel = 0, so = 0, st = 0;
+  for (let i = 0; i < ours.length; i++) {
+    const d = Math.abs(ours[i] - theirs[i]);
+    if (!(d <= maxAbs)) maxAbs = d; // NaN propagates
+    const rel = d / Math.max(Math.abs(ours[i]), Number.MIN_VALUE);
+    if (!(rel <= maxRel)) maxRel = rel;
+    so += ours[i]; st += theirs[i];
+  }
+  const mo = so / ours.length, mt = st / theirs.length;
+  return { mo, mt, meanRel: Math.abs(mo - mt) / Math.abs(mo), maxAbs, maxRel };
+}
+
+async function main() {
+  const t0 = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'losslens-bench-'));
+  try {
+    const bundle = join(dir, 'bench.cjs');
+    await esbuild.build({
+      entryPoints: [join(here, 'bench', 'entry.ts')], bundle: true, platform: 'node', format: 'cjs',
+      target: 'node20', outfile: bundle, logLevel: 'silent',
+    });
+    const py = findNumpy();
+    const rows = [];
+    for (const c of CASES) {
+      const { x, labels } = makeData(c);
+      const fx = join(dir, `${c.dtype}-logits.bin`), fl = join(dir, `${c.dtype}-labels.bin`);
+      writeFileSync(fx, new Uint8Array(x.buffer));
+      writeFileSync(fl, new Uint8Array(labels.buffer));
+      const args = [fx, fl, c.dtype, String(c.rows), String(c.classes), String(RUNS)];
+      const oursOut = join(dir, `${c.dtype}-ours.bin`), npOut = join(dir, `${c.dtype}-numpy.bin`);
+      const ours = runJson(process.execPath, [bundle, ...args, oursOut], {}, 'core benchmark');
+      let np = null, npError = null;
+      if (py) {
+        try { np = runJson(py.cmd, [join(here, 'bench', 'numpy_ce.py'), ...args, npOut], THREAD_ENV, 'NumPy benchmark'); }
+        catch (e) { npError = e.message; }
+      }
+      const oursLoss = readF64(oursOut);
+      const cmp = np ? compare(oursLoss, readF64(npOut)) : null;
+      const oursMean = oursLoss.reduce((a, b) => a + b, 0) / oursLoss.length;
+      rows.push({ c, ours: ours.times, np: np?.times, cmp, npError, oursMean });
+    }
+
+    console.log(`softmaxCrossEntropySparse(labels, logits, -1) vs NumPy, best / median of ${RUNS} runs after 1 warm-up (ms)`);
+    console.log(`ours: node ${process.version}  |  NumPy: ${py ? `${py.exe} (Python ${py.ver}), numpy ${py.np}, 1 thread` : 'not available'}  |  ${cpus()[0]?.model ?? 'cpu?'} x${cpus().length}`);
+    const head = `${'case'.padEnd(22)}${pad('ours best', 10)}${pad('med', 7)}${pad('numpy best', 11)}${pad('med', 7)}${pad('ours/numpy', 11)}${pad('med', 6)}  ${'mean loss'.padEnd(10)} max |d|  max rel`;
+    console.log(head);
+    console.log('-'.repeat(head.length));
+    let mismatch = false;
+    for (const { c, ours, np, cmp, oursMean } of rows) {
+      const ob = best(ours), om = median(ours);
+      const nb = np ? best(np) : undefined, nm = np ? median(np) : undefined;
+      const agree = cmp ? `${cmp.mo.toPrecision(8).padEnd(10)} ${cmp.maxAbs.toExponential(1)}  ${cmp.maxRel.toExponential(1)}` : oursMean.toPrecision(8);
+      if (cmp && !(cmp.maxRel <= AGREE[c.dtype])) mismatch = true;
+      console.log(`${c.name.padEnd(22)}${pad(ms(ob), 10)}${pad(ms(om), 7)}${pad(ms(nb), 11)}${pad(ms(nm), 7)}` +
+        `${pad(np ? (ob / nb).toFixed(2) : '-', 11)}${pad(np ? (om / nm).toFixed(2) : '-', 6)}  ${agree}`);
+    }
+    if (rows.some((r) => r.cmp)) {
+      console.log(`(mean loss from ours; |mean ours - mean numpy| / mean: ${rows.filter((r) => r.cmp).map((r) => `${r.c.dtype} ${r.cmp.meanRel.toExponential(1)}`).join(', ')}; per-row max |d| and max rel vs NumPy)`);
+    }
+    if (!py) {
+      console.log(`NumPy not found (tried ${process.env.BENCH_PYTHON || '/usr/bin/python3, python3, python'}): only our timings are shown. On Debian: apt-get install python3-numpy`);
+    }
+    for (const r of rows) if (r.npError) console.log(`NumPy run failed for ${r.c.name}: ${r.npError}`);
+    if (mismatch) {
+      console.log(`MISMATCH: per-row losses differ from NumPy beyond ${JSON.stringify(AGREE)} (relative)`);
+      process.exitCode = 1;
+    }
+    console.log(`total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e.stack || String(e));
+  process.exitCode = 1;
+});
