@@ -1,5 +1,6 @@
 import { BudgetError, LossLensError, ShapeError } from '../core/errors';
-import { Tensor } from '../core/tensor';
+import { Nested, Tensor } from '../core/tensor';
+import { ReprError, parseArrayRepr } from './numpy_repr';
 import { Args, bindArgs, CallContext } from './calls/args';
 import { CallSpec, ClassSpec, canonicalName, lookupClass, lookupFunction } from './calls/registry';
 import { callMethod } from './calls/methods';
@@ -105,6 +106,7 @@ export class Evaluator {
       case 'list':
       case 'tuple':
       case 'expression_list':
+        if (node.type === 'list' && node.hasError) return this.evalPrintedArray(node);
         return { kind: 'list', items: node.namedChildren.filter(isNode).filter((n) => n.type !== 'comment').map((n) => this.eval(n, c)), tuple: node.type !== 'list' };
       case 'dictionary':
         return {
@@ -147,6 +149,25 @@ export class Evaluator {
     const n = node.namedChildren.filter(isNode).filter((x) => x.type !== 'comment')[i];
     if (!n) throw new EvalError('incomplete expression', false, node);
     return n;
+  }
+
+  /**
+   * A list literal with syntax errors inside is often NumPy's printed form pasted into code
+   * (`[[0.1 0.2]\n [0.3 0.4]]`, no commas): read it with the printed-form reader.
+   */
+  private evalPrintedArray(node: Node): Value {
+    let arr;
+    try {
+      arr = parseArrayRepr(node.text, this.limits);
+    } catch (e) {
+      throw new EvalError(`this list has a syntax error${e instanceof ReprError ? ` (${e.message})` : ''}`, false, node);
+    }
+    if (arr.start !== 0 || arr.end !== node.text.length) throw new EvalError('this list has a syntax error', false, node);
+    const float = /[.en]/i.test(node.text);
+    const toValue = (v: Nested): Value =>
+      Array.isArray(v) ? { kind: 'list', items: v.map(toValue), tuple: false } : { kind: 'scalar', value: v, int: !float };
+    this.notes.push('read as NumPy\'s printed form (no commas): Python would reject this literal');
+    return toValue(arr.values);
   }
 
   private evalString(node: Node): Value {

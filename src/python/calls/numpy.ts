@@ -1,4 +1,6 @@
+import { isFloat } from '../../core/dtype';
 import * as E from '../../core/elementwise';
+import { defaultDType } from '../convert';
 import { matmul } from '../../core/linalg';
 import { argmax, logSumExp, reduceMax, reduceMean, reduceMin, reduceSum } from '../../core/reduce';
 import { logSoftmax, softmax } from '../../core/softmax';
@@ -14,8 +16,10 @@ import { CallSpec, defineFunctions } from './registry';
 function family(mod: string, framework: Framework): CallSpec[] {
   const wrap = (t: Tensor): Value => ({ kind: 'tensor', tensor: t, framework });
   const n = (...x: string[]) => x.map((s) => `${mod}.${s}`);
+  // Integer input to a float function becomes float64 in NumPy (float32 in JAX without x64).
+  const asFloat = (t: Tensor) => (isFloat(t.dtype) ? t : t.cast(defaultDType(framework, 'float')));
   const unary = (names: string[], f: (t: Tensor) => Tensor, roles?: string[]): CallSpec => ({
-    names: n(...names), framework, params: ['x'], ignore: ['out', 'where', 'dtype'], roles, handler: (a) => wrap(f(a.tensor('x'))),
+    names: n(...names), framework, params: ['x'], ignore: ['out', 'where', 'dtype'], roles, handler: (a) => wrap(f(asFloat(a.tensor('x')))),
   });
   const binary = (names: string[], f: (x: Tensor, y: Tensor) => Tensor): CallSpec => ({
     names: n(...names), framework, params: ['x1', 'x2'], ignore: ['out'], handler: (a) => wrap(f(a.tensor('x1'), a.tensor('x2'))),
@@ -33,9 +37,9 @@ function family(mod: string, framework: Framework): CallSpec[] {
     unary(['log1p'], E.log1p, ['log']),
     unary(['exp'], E.exp),
     unary(['sqrt'], E.sqrt),
-    unary(['abs', 'absolute'], E.abs),
-    unary(['negative'], E.neg),
-    unary(['square'], E.square),
+    { names: n('abs', 'absolute'), framework, params: ['x'], ignore: ['out'], handler: (a) => wrap(E.abs(a.tensor('x'))) },
+    { names: n('negative'), framework, params: ['x'], ignore: ['out'], handler: (a) => wrap(E.neg(a.tensor('x'))) },
+    { names: n('square'), framework, params: ['x'], ignore: ['out'], handler: (a) => wrap(E.square(a.tensor('x'))) },
     binary(['add'], (x, y) => E.add(x, y)),
     binary(['subtract'], (x, y) => E.sub(x, y)),
     binary(['multiply'], (x, y) => E.mul(x, y)),

@@ -107,3 +107,21 @@ describe('NumPy printed form', () => {
     assert.throws(() => parseArrayRepr('[[1 2'), /unclosed/);
   });
 });
+
+describe('NumPy printed form pasted into code', () => {
+  it('a list without commas is read as the printed array, with a note', async () => {
+    const a = await analyse('import numpy as np\nlogits = np.array([[ 0.227863   0.61939586  0.15274114]\n                   [ 0.49674623  0.20196195  0.30129182]])\ny = [[1 2 3]]\nz = np.log(y)\n');
+    const r = a.evaluateAll();
+    const logits = r.find((x) => x.name === 'logits')!;
+    assert.deepEqual(logits.shape, [2, 3]);
+    assert.equal(logits.tensor!.data[5], 0.30129182);
+    assert.match(logits.notes.join(' '), /printed form/);
+    const z = r.find((x) => x.name === 'z')!;
+    assert.equal(z.dtype, 'float64'); // np.log of ints is float64
+    assert.deepEqual(Array.from(z.tensor!.data), [0, Math.log(2), Math.log(3)]);
+  });
+  it('a list with a real syntax error stays an error, not a guess', async () => {
+    const a = await analyse('import numpy as np\nx = np.array([[1, 2], [3, +]])\n');
+    assert.equal(a.evaluateAll().find((x) => x.name === 'x' && x.tensor), undefined);
+  });
+});
