@@ -25,7 +25,7 @@ export interface EvalOptions {
  * Names a file uses without importing them, resolved by convention (the seed files, notebooks
  * and snippets routinely omit their imports). An import in the file always wins.
  */
-const CONVENTIONAL: Record<string, string> = {
+export const CONVENTIONAL: Record<string, string> = {
   tf: 'tensorflow', tensorflow: 'tensorflow', np: 'numpy', numpy: 'numpy', torch: 'torch',
   F: 'torch.nn.functional', nn: 'torch.nn', jnp: 'jax.numpy', jax: 'jax', optax: 'optax',
   keras: 'keras', math: 'math', scipy: 'scipy',

@@ -1,0 +1,236 @@
+import { Tensor } from '../core/tensor';
+import { FileAnalysis } from '../python/analyze';
+import { Signature } from '../python/calls/args';
+import { canonicalName, lookupClass, lookupFunction } from '../python/calls/registry';
+import { CONVENTIONAL, displayName } from '../python/evaluator';
+import type { Node } from '../python/parser';
+import { Binding } from '../python/scope';
+import { Framework } from '../python/values';
+
+/**
+ * A call in the file whose callee resolves to something Loss Lens knows, with its arguments
+ * bound to the framework's parameter names. Resolution is syntactic (imports, conventional
+ * aliases, assignments of loss objects); nothing is evaluated to find calls.
+ */
+export interface CallSite {
+  node: Node;
+  /** Canonical dotted name ('tensorflow.nn.softmax', 'torch.nn.CrossEntropyLoss'); for methods '.name'. */
+  qualname: string;
+  /** How users write it ('tf.nn.softmax', 'F.cross_entropy', 'x.softmax'). */
+  display: string;
+  roles: string[];
+  framework?: Framework;
+  /** 'function' call, a 'class' construction, an 'object' (loss object) call, or a tensor 'method'. */
+  kind: 'function' | 'class' | 'object' | 'method';
+  /** Arguments by parameter name (positional ones mapped through the signature). */
+  args: Map<string, Node>;
+  positional: Node[];
+  keywords: Map<string, Node>;
+  /** For an object call: the constructor call that made the object. */
+  ctor?: CallSite;
+  /** For a method call: the receiver. */
+  receiver?: Node;
+}
+
+export interface RuleOptions {
+  defaultFramework?: 'auto' | 'tensorflow' | 'keras' | 'pytorch' | 'jax' | 'numpy';
+}
+
+const METHOD_ROLES: Record<string, string[]> = {
+  softmax: ['softmax'],
+  log_softmax: ['log_softmax'],
+  sigmoid: ['sigmoid'],
+  log: ['log'],
+  sum: ['sum'],
+  mean: ['mean'],
+};
+
+/** What every rule reads: the analysis of one file and the resolved call sites, computed once. */
+export class RuleContext {
+  private callList?: CallSite[];
+  private readonly byNode = new Map<number, CallSite>();
+
+  constructor(
+    readonly analysis: FileAnalysis,
+    readonly options: RuleOptions = {},
+  ) {}
+
+  get text(): string {
+    return this.analysis.text;
+  }
+
+  get root(): Node {
+    return this.analysis.tree.rootNode;
+  }
+
+  /** Every call in the file that resolves to a known function, class, loss object or tensor method. */
+  calls(): CallSite[] {
+    if (!this.callList) {
+      this.callList = [];
+      for (const n of this.root.descendantsOfType('call')) {
+        if (!n) continue;
+        const site = this.resolveCall(n);
+        if (site) {
+          this.callList.push(site);
+          this.byNode.set(n.id, site);
+        }
+      }
+    }
+    return this.callList;
+  }
+
+  /** The call site of a call node, if it resolves. */
+  site(node: Node): CallSite | undefined {
+    this.calls();
+    return this.byNode.get(node.id);
+  }
+
+  /** Calls with a role ('softmax', 'expects-logits', 'loss', ...). */
+  callsWithRole(role: string): CallSite[] {
+    return this.calls().filter((c) => c.roles.includes(role));
+  }
+
+  /**
+   * The expression a node stands for: parentheses are unwrapped and a name is followed to the
+   * right-hand side of its assignment in scope (up to `depth` hops), so `pred` in
+   * `loss(logits=pred)` leads to `tf.nn.softmax(...)` in `pred = tf.nn.softmax(...)`.
+   * Returns the chain of nodes visited, the last one being the definition.
+   */
+  trace(node: Node, depth = 8): Node[] {
+    const chain: Node[] = [node];
+    let cur = node;
+    for (let i = 0; i < depth; i++) {
+      if (cur.type === 'parenthesized_expression') {
+        const inner = cur.namedChildren.find((c) => c && c.type !== 'comment');
+        if (!inner) break;
+        cur = inner;
+        chain.push(cur);
+        continue;
+      }
+      if (cur.type !== 'identifier') break;
+      const b = this.binding(cur);
+      if (!b || b.kind !== 'assign' || !b.value || b.path) break;
+      cur = b.value;
+      chain.push(cur);
+    }
+    return chain;
+  }
+
+  /** The definition at the end of trace(). */
+  definition(node: Node): Node {
+    const c = this.trace(node);
+    return c[c.length - 1];
+  }
+
+  /** The known call that produces this expression (after following names), if any. */
+  producer(node: Node): CallSite | undefined {
+    const d = this.definition(node);
+    return d.type === 'call' ? this.site(d) : undefined;
+  }
+
+  /** The binding a name refers to at its position. */
+  binding(id: Node): Binding | undefined {
+    return this.analysis.scopes.scopeAt(id.startIndex).lookup(id.text, id.startIndex);
+  }
+
+  /** The value of an expression when the evaluator can compute it, else undefined (never throws). */
+  evaluate(node: Node): Tensor | undefined {
+    try {
+      const v = this.analysis.evaluator.evaluate(node);
+      return v.kind === 'tensor' ? v.tensor : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The framework the file uses, from its imports (or the setting when imports do not tell). */
+  fileFramework(): Framework | undefined {
+    const imports = [...this.analysis.scopes.module.bindings.values()].flat().filter((b) => b.kind === 'import').map((b) => b.qualname ?? '');
+    if (imports.some((q) => q.startsWith('torch'))) return 'torch';
+    if (imports.some((q) => q.startsWith('tensorflow') || q.startsWith('keras'))) return 'tensorflow';
+    if (imports.some((q) => q.startsWith('jax') || q.startsWith('optax'))) return 'jax';
+    const d = this.options.defaultFramework;
+    if (d === 'pytorch') return 'torch';
+    if (d === 'tensorflow' || d === 'keras') return 'tensorflow';
+    if (d === 'jax') return 'jax';
+    if (d === 'numpy') return 'numpy';
+    if (/\btf\./.test(this.text)) return 'tensorflow';
+    if (/\btorch\.|\bF\./.test(this.text)) return 'torch';
+    return undefined;
+  }
+
+  /** The canonical name an expression resolves to syntactically (a module, function or class). */
+  qualnameOf(node: Node): string | undefined {
+    if (node.type === 'identifier') {
+      const b = this.binding(node);
+      if (b?.kind === 'import') return b.qualname;
+      if (!b) return CONVENTIONAL[node.text];
+      return undefined;
+    }
+    if (node.type === 'attribute') {
+      const obj = node.childForFieldName('object');
+      const attr = node.childForFieldName('attribute');
+      if (!obj || !attr) return undefined;
+      const base = this.qualnameOf(obj);
+      return base ? `${base}.${attr.text}` : undefined;
+    }
+    return undefined;
+  }
+
+  private resolveCall(n: Node): CallSite | undefined {
+    const fn = n.childForFieldName('function');
+    if (!fn) return undefined;
+    const q = this.qualnameOf(fn);
+    if (q) {
+      const canon = canonicalName(q);
+      const spec = lookupFunction(canon);
+      if (spec) return this.bind(n, canon, 'function', spec, spec.roles ?? [], spec.framework);
+      const cls = lookupClass(canon);
+      if (cls) return this.bind(n, canon, 'class', cls, cls.roles ?? [], cls.framework);
+      return undefined;
+    }
+    // A loss object: crit(x, y) where crit = nn.CrossEntropyLoss(...), or nn.Softmax(dim=1)(x).
+    const ctorNode = fn.type === 'identifier' ? this.definition(fn) : fn;
+    if (ctorNode.type === 'call' && ctorNode.id !== n.id) {
+      const ctor = this.resolveCall(ctorNode);
+      if (ctor?.kind === 'class') {
+        const cls = lookupClass(ctor.qualname)!;
+        const site = this.bind(n, ctor.qualname, 'object', cls.call, ctor.roles, ctor.framework);
+        site.ctor = ctor;
+        return site;
+      }
+    }
+    // A tensor method: x.softmax(dim=1), p.log(), x.sum(1).
+    if (fn.type === 'attribute') {
+      const name = fn.childForFieldName('attribute')!.text;
+      const roles = METHOD_ROLES[name];
+      if (roles) {
+        const site = this.bind(n, `.${name}`, 'method', { params: ['dim', 'keepdim'] }, roles, undefined);
+        site.receiver = fn.childForFieldName('object') ?? undefined;
+        site.display = `${fn.childForFieldName('object')?.text ?? ''}.${name}`;
+        return site;
+      }
+    }
+    return undefined;
+  }
+
+  private bind(n: Node, qualname: string, kind: CallSite['kind'], sig: Signature, roles: string[], framework?: Framework): CallSite {
+    const argList = n.childForFieldName('arguments');
+    const positional: Node[] = [];
+    const keywords = new Map<string, Node>();
+    for (const a of argList?.namedChildren ?? []) {
+      if (!a || a.type === 'comment') continue;
+      if (a.type === 'keyword_argument') {
+        const k = a.childForFieldName('name')?.text;
+        const v = a.childForFieldName('value');
+        if (k && v) keywords.set(k, v);
+      } else positional.push(a);
+    }
+    const args = new Map<string, Node>();
+    positional.forEach((p, i) => {
+      if (i < sig.params.length) args.set(sig.params[i], p);
+    });
+    for (const [k, v] of keywords) args.set(k, v);
+    return { node: n, qualname, display: displayName(qualname), roles, framework, kind, args, positional, keywords };
+  }
+}

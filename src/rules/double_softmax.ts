@@ -1,0 +1,85 @@
+import { inferOrder } from '../python/calls/positional';
+import type { Node } from '../python/parser';
+import { CallSite, RuleContext } from './context';
+import { Draft, Rule, span, textOf } from './rule';
+
+/**
+ * double-softmax (LL101): the output of a softmax reaches an argument that expects logits, so
+ * the loss applies softmax a second time. The probabilities then live in [0, 1], the second
+ * softmax squashes them towards uniform, and the loss can never fall below log(1 + (C-1)/e).
+ */
+export const doubleSoftmax: Rule = {
+  name: 'double-softmax',
+  code: 'LL101',
+  defaultSeverity: 'warning',
+  summary: 'softmax output passed where the loss expects logits (softmax applied twice)',
+  check(ctx) {
+    return findDoubleActivation(ctx, 'softmax');
+  },
+};
+
+/**
+ * Shared by double-softmax and double-sigmoid: for every loss whose argument expects logits,
+ * follow that argument through names to its definition; if that is the activation the loss
+ * applies itself, report it with a fix that passes the activation's input instead.
+ */
+export function findDoubleActivation(ctx: RuleContext, activation: 'softmax' | 'sigmoid'): Draft[] {
+  const out: Draft[] = [];
+  for (const site of ctx.calls()) {
+    if (!site.roles.includes(`${activation}-loss`)) continue;
+    const logits = logitsArgument(ctx, site);
+    if (!logits) continue;
+    const chain = ctx.trace(logits);
+    const def = chain[chain.length - 1];
+    const act = def.type === 'call' ? ctx.site(def) : undefined;
+    if (!act || !act.roles.includes(activation)) continue;
+    const input = activationInput(act);
+    if (!input) continue;
+    const via = chain.length > 1 && chain[0].type === 'identifier' ? ` (through '${chain[0].text}')` : '';
+    const where = logits.startIndex === def.startIndex ? '' : via;
+    out.push({
+      ...span(logits),
+      message:
+        `${act.display}(...) output${where} is passed to ${site.display}, which applies ${activation} itself: ` +
+        `the ${activation} is applied twice. Pass the logits (${short(textOf(ctx, input))}) instead.`,
+      related: [{ ...span(def), message: `the ${activation} applied here` }],
+      fixes: [
+        {
+          title: `Remove the inner ${activation}: pass ${short(textOf(ctx, input))}`,
+          edits: [{ ...span(logits), newText: textOf(ctx, input) }],
+          preferred: true,
+        },
+      ],
+    });
+  }
+  return out;
+}
+
+/** The argument of a loss call that must hold logits, or undefined when this call takes probabilities. */
+export function logitsArgument(ctx: RuleContext, site: CallSite): Node | undefined {
+  if (!site.roles.includes('expects-logits') && !site.roles.includes('keras-loss')) return undefined;
+  if (site.roles.includes('keras-loss')) {
+    // Keras: y_pred holds logits only with from_logits=True (constructor or function keyword).
+    const flag = site.ctor?.args.get('from_logits') ?? site.args.get('from_logits');
+    if (!flag || flag.text !== 'True') return undefined;
+    return site.args.get('y_pred');
+  }
+  const q = site.qualname;
+  if (q.startsWith('tensorflow.nn.') && site.positional.length >= 2 && !site.keywords.has('logits')) {
+    // Positional TF call: pick the logits the way the evaluator reads the author's meaning.
+    const [a, b] = site.positional;
+    return inferOrder(a.text, b.text).order === 'logits-first' ? a : b;
+  }
+  return site.args.get('logits') ?? site.args.get('input');
+}
+
+/** The tensor an activation call is applied to. */
+export function activationInput(act: CallSite): Node | undefined {
+  if (act.kind === 'method') return act.receiver;
+  return act.args.get('logits') ?? act.args.get('x') ?? act.args.get('input') ?? act.positional[0];
+}
+
+function short(s: string): string {
+  const one = s.replace(/\s+/g, ' ');
+  return one.length > 40 ? `${one.slice(0, 37)}...` : one;
+}

@@ -1,0 +1,63 @@
+import { FileAnalysis } from '../python/analyze';
+import { RuleContext, RuleOptions } from './context';
+import { doubleSoftmax } from './double_softmax';
+import { Rule } from './rule';
+import { Finding, RuleName, Severity } from './types';
+
+export type { Finding, RuleName, Severity } from './types';
+export { RuleContext } from './context';
+
+/** Every rule, in code order. Each lives in its own file. */
+export const RULES: Rule[] = [doubleSoftmax];
+
+export interface RunOptions extends RuleOptions {
+  /** Severity per rule, or 'off'; rules not listed use their default. */
+  severity?: Partial<Record<RuleName, Severity | 'off'>>;
+}
+
+/** Words without which no rule can fire: files without any of them are not parsed at all. */
+const PREFILTER = /softmax|sigmoid|log|entropy|one_hot|reduction_indices|keep_dims|contrib/;
+
+export function mayHaveFindings(text: string): boolean {
+  return PREFILTER.test(text);
+}
+
+/**
+ * Runs the enabled rules on an analysed file. A `# losslens: ignore[rule-name, ...]` comment
+ * (or a bare `# losslens: ignore`) silences the findings that start on its line.
+ */
+export function runRules(analysis: FileAnalysis, opts: RunOptions = {}): Finding[] {
+  const ctx = new RuleContext(analysis, opts);
+  const ignored = ignoreComments(analysis);
+  const out: Finding[] = [];
+  for (const rule of RULES) {
+    const severity = opts.severity?.[rule.name] ?? rule.defaultSeverity;
+    if (severity === 'off') continue;
+    for (const d of rule.check(ctx)) {
+      const line = lineOf(analysis.text, d.start);
+      const ign = ignored.get(line);
+      if (ign && (ign.has('*') || ign.has(rule.name))) continue;
+      out.push({ ...d, rule: rule.name, code: rule.code, severity });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
+}
+
+/** Line number (0-based) -> rule names silenced on that line ('*' for all). */
+function ignoreComments(analysis: FileAnalysis): Map<number, Set<string>> {
+  const out = new Map<number, Set<string>>();
+  for (const c of analysis.tree.rootNode.descendantsOfType('comment')) {
+    if (!c) continue;
+    const m = /#\s*losslens:\s*ignore(?:\[([^\]]*)\])?/i.exec(c.text);
+    if (!m) continue;
+    const names = m[1] ? m[1].split(',').map((s) => s.trim()).filter(Boolean) : ['*'];
+    out.set(c.startPosition.row, new Set(names));
+  }
+  return out;
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}

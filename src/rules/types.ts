@@ -1,0 +1,67 @@
+/**
+ * Diagnostics as plain data. Rules return Findings; the extension converts them to VS Code
+ * objects and the CLI prints them. Offsets are UTF-16 code unit offsets into the analysed text
+ * (what tree-sitter gives and what vscode's document.positionAt takes).
+ */
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export type RuleName =
+  | 'double-softmax'
+  | 'double-sigmoid'
+  | 'manual-cross-entropy'
+  | 'partial-binary-cross-entropy'
+  | 'log-of-logits'
+  | 'positional-loss-arguments'
+  | 'one-hot-of-one-hot'
+  | 'deprecated-tf1-api';
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** A replacement of text[start, end) by newText. */
+export interface TextEdit extends Span {
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** The one fix the editor offers first (isPreferred). */
+  preferred?: boolean;
+}
+
+/** Another place that explains the finding (the softmax that causes a double softmax). */
+export interface Related extends Span {
+  message: string;
+}
+
+/** Numbers that make the finding concrete, when the inputs are known (shown on hover). */
+export interface Explanation {
+  /** E.g. "loss as written (double softmax): 1.1018 (float32)". */
+  asWritten?: string;
+  /** E.g. "loss as meant (softmax applied once): 0.4170". */
+  asMeant?: string;
+  /** Further lines: bounds, shapes, per-row values. */
+  details?: string[];
+}
+
+export interface Finding extends Span {
+  rule: RuleName;
+  code: string;
+  severity: Severity;
+  message: string;
+  related: Related[];
+  fixes: Fix[];
+  explanation?: Explanation;
+}
+
+export interface RuleInfo {
+  name: RuleName;
+  /** Stable code, e.g. LL101. */
+  code: string;
+  defaultSeverity: Severity;
+  /** One line: what the rule finds. */
+  summary: string;
+}

@@ -1,0 +1,66 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { applyEdits, check } from '../../helpers/parser';
+
+const only = (rule: string) => async (src: string) => (await check(src)).filter((f) => f.rule === rule);
+const ds = only('double-softmax');
+
+describe('rule double-softmax (LL101)', () => {
+  it('seed: softmax inside the logits of a positional TF 0.x call, with a fix that removes it', async () => {
+    const src = fs.readFileSync(path.join(__dirname, '../../fixtures/acceptance/seed_double_softmax.py'), 'utf8');
+    const f = await ds(src);
+    assert.equal(f.length, 1);
+    assert.equal(src.slice(0, f[0].start).split('\n').length, 2);
+    assert.equal(f[0].code, 'LL101');
+    const fixed = applyEdits(src, f[0].fixes[0].edits);
+    assert.match(fixed, /softmax_cross_entropy_with_logits\(tf\.add\(tf\.matmul\(x,W\),b\),y\)/);
+    assert.equal((await ds(fixed)).length, 0);
+  });
+
+  it('through a name in the same scope, with the related softmax located', async () => {
+    const src = 'import torch.nn.functional as F\nprobs = F.softmax(z, dim=1)\nloss = F.cross_entropy(probs, y)\n';
+    const [f] = await ds(src);
+    assert.equal(src.slice(f.start, f.end), 'probs');
+    assert.equal(src.slice(f.related[0].start, f.related[0].end), 'F.softmax(z, dim=1)');
+    assert.equal(applyEdits(src, f.fixes[0].edits).split('\n')[2], 'loss = F.cross_entropy(z, y)');
+  });
+
+  it('nn.CrossEntropyLoss objects, nn.Softmax modules, optax, Keras from_logits=True', async () => {
+    const cases = [
+      'import torch\nfrom torch import nn\ncrit = nn.CrossEntropyLoss()\nloss = crit(torch.softmax(z, dim=1), y)\n',
+      'import torch\nfrom torch import nn\nloss = nn.CrossEntropyLoss()(nn.Softmax(dim=1)(z), y)\n',
+      'import optax, jax\nloss = optax.softmax_cross_entropy(jax.nn.softmax(z), labels)\n',
+      'import tensorflow as tf\nloss = tf.keras.losses.CategoricalCrossentropy(from_logits=True)(y, tf.nn.softmax(z))\n',
+      'import tensorflow as tf\nloss = tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=tf.nn.softmax(z))\n',
+      'import torch\nloss = torch.nn.functional.cross_entropy(z.softmax(dim=1), y)\n',
+    ];
+    for (const c of cases) assert.equal((await ds(c)).length, 1, c);
+  });
+
+  it('near misses stay silent', async () => {
+    const silent = [
+      // log_softmax then NLLLoss
+      'import torch.nn.functional as F\nloss = F.nll_loss(F.log_softmax(z, dim=1), y)\n',
+      // softmax used only for accuracy next to a logits loss
+      'import torch\nimport torch.nn.functional as F\nloss = F.cross_entropy(z, y)\nacc = (F.softmax(z, dim=1).argmax(1) == y).float().mean()\n',
+      // Keras softmax output with from_logits=False
+      'import tensorflow as tf\nloss = tf.keras.losses.CategoricalCrossentropy()(y, tf.nn.softmax(z))\n',
+      // softmax into a loss that expects probabilities
+      'import tensorflow as tf\nl = tf.keras.losses.categorical_crossentropy(y, tf.nn.softmax(z))\n',
+    ];
+    for (const s of silent) assert.equal((await ds(s)).length, 0, s);
+  });
+
+  it('# losslens: ignore[double-softmax] silences the line', async () => {
+    const src = 'import torch.nn.functional as F\nloss = F.cross_entropy(F.softmax(z, dim=1), y)  # losslens: ignore[double-softmax]\n';
+    assert.equal((await ds(src)).length, 0);
+    assert.equal((await check(src.replace('double-softmax', 'log-of-logits'))).filter((f) => f.rule === 'double-softmax').length, 1);
+  });
+
+  it('severity setting and off', async () => {
+    const src = 'import torch.nn.functional as F\nloss = F.cross_entropy(F.softmax(z, dim=1), y)\n';
+    assert.equal((await check(src, { severity: { 'double-softmax': 'error' } }))[0].severity, 'error');
+    assert.equal((await check(src, { severity: { 'double-softmax': 'off' } })).length, 0);
+  });
+});
