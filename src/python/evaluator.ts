@@ -59,6 +59,7 @@ export class Evaluator {
     readonly scopes: ScopeIndex,
     private readonly opts: EvalOptions = {},
   ) {
+    this.opts = { ...opts };
     this.limits = opts.limits ?? DEFAULT_LIMITS;
   }
 
@@ -67,6 +68,12 @@ export class Evaluator {
     this.touchedKnown = false;
     this.notes = [];
     return this.eval(node, { scope: this.scopes.scopeAt(node.startIndex), feeds, depth: 0 });
+  }
+
+  /** Sets a new time budget (Date.now() value) and cancellation check for the next evaluations. */
+  setBudget(deadline: number | undefined, isCancelled?: () => boolean): void {
+    this.opts.deadline = deadline;
+    this.opts.isCancelled = isCancelled;
   }
 
   private tick(node: Node): void {

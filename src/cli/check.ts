@@ -1,0 +1,138 @@
+import { FileAnalysis } from '../python/analyze';
+import { checkSource } from '../python/budget';
+import { ipynbCodeCells, joinCells, locate } from '../python/notebook';
+import { ParseTimeout, PythonParser } from '../python/parser';
+import { Finding, RULES, mayHaveFindings, runRules } from '../rules';
+import { readSource } from './read_source';
+
+/** One finding located in a file (1-based lines and columns, UTF-16 columns). */
+export interface Located {
+  file: string;
+  /** 1-based notebook cell for .ipynb files (positions are then inside that cell). */
+  cell?: number;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  code: string;
+  rule: string;
+  severity: Finding['severity'];
+  message: string;
+}
+
+const MAX_READ_BYTES = 16_000_000;
+const FILE_BUDGET_MS = 2000;
+
+/** Checks one file; problems that stop the check come back as `skipped` (never thrown). */
+export function checkFile(parser: PythonParser, file: string): { findings: Located[]; skipped?: string } {
+  const src = readSource(file, MAX_READ_BYTES);
+  if ('error' in src) return { findings: [], skipped: src.error.replace(`${file}: `, '') };
+  if (file.endsWith('.ipynb')) {
+    const nb = ipynbCodeCells(src.text);
+    if ('error' in nb) return { findings: [], skipped: nb.error };
+    const joined = joinCells(nb.cells);
+    const r = analyseText(parser, joined.text);
+    if (r.skipped) return { findings: [], skipped: r.skipped };
+    const findings = r.findings.map((f) => {
+      const a = locate(joined, f.start);
+      const b = locate(joined, f.end);
+      const cellText = nb.cells[a.cell] ?? '';
+      const s = lineCol(cellText, a.offset);
+      const e = b.cell === a.cell ? lineCol(cellText, b.offset) : lineCol(cellText, cellText.length);
+      return { ...base(file, f), cell: a.cell + 1, line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+    });
+    return { findings };
+  }
+  const r = analyseText(parser, src.text);
+  if (r.skipped) return { findings: [], skipped: r.skipped };
+  return {
+    findings: r.findings.map((f) => {
+      const s = lineCol(src.text, f.start);
+      const e = lineCol(src.text, f.end);
+      return { ...base(file, f), line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+    }),
+  };
+}
+
+function base(file: string, f: Finding) {
+  return { file, code: f.code, rule: f.rule, severity: f.severity, message: f.message };
+}
+
+/** Parse + rules on a text, within the file budget. Files without any loss-related word are not parsed. */
+function analyseText(parser: PythonParser, text: string): { findings: Finding[]; skipped?: string } {
+  const problem = checkSource(text);
+  if (problem) return { findings: [], skipped: problem };
+  if (!mayHaveFindings(text)) return { findings: [] };
+  const deadline = Date.now() + FILE_BUDGET_MS;
+  let tree;
+  try {
+    tree = parser.parse(text, { deadline });
+  } catch (e) {
+    if (e instanceof ParseTimeout) return { findings: [], skipped: e.message };
+    throw e;
+  }
+  try {
+    return { findings: runRules(new FileAnalysis(tree, text, { deadline })) };
+  } finally {
+    tree.delete();
+  }
+}
+
+/** 1-based line and column (UTF-16 units) of an offset. */
+export function lineCol(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+export function formatText(f: Located): string {
+  const where = f.cell ? `${f.file}#cell${f.cell}` : f.file;
+  return `${where}:${f.line}:${f.column}: ${f.code} ${f.rule} ${f.message}`;
+}
+
+export function formatJson(all: Located[]): string {
+  return `${JSON.stringify({ findings: all }, null, 1)}\n`;
+}
+
+const SARIF_LEVEL = { error: 'error', warning: 'warning', information: 'note', hint: 'note' } as const;
+
+/** SARIF 2.1.0 for code-scanning tools (GitHub code scanning, VS Code SARIF viewer). */
+export function formatSarif(all: Located[], toUri: (file: string) => string): string {
+  const rules = RULES.map((r) => ({
+    id: r.code,
+    name: r.name,
+    shortDescription: { text: r.summary },
+    helpUri: `docs/rules/${r.name}.md`,
+    defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] },
+  }));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'Loss Lens', rules } },
+        columnKind: 'utf16CodeUnits',
+        results: all.map((f) => ({
+          ruleId: f.code,
+          ruleIndex: RULES.findIndex((r) => r.code === f.code),
+          level: SARIF_LEVEL[f.severity],
+          message: { text: `${f.rule}: ${f.message}` },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: toUri(f.file) },
+                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+              },
+              ...(f.cell ? { logicalLocations: [{ name: `cell ${f.cell}`, kind: 'notebookCell' }] } : {}),
+            },
+          ],
+        })),
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 1)}\n`;
+}
