@@ -294,7 +294,16 @@ export class Evaluator {
         if (special) return special;
       }
     }
-    const callee = this.eval(fn, ctx);
+    // A method of a tensor (x.sum(1), p.log(), x.softmax(dim=1)): evaluate the receiver, not the attribute.
+    let receiver: Value | undefined;
+    if (fn.type === 'attribute') {
+      try {
+        receiver = this.eval(fn.childForFieldName('object')!, ctx);
+      } catch {
+        receiver = undefined; // evaluating the callee below reports the reason
+      }
+    }
+    const callee = receiver && (receiver.kind === 'tensor' || receiver.kind === 'abstract') ? receiver : this.eval(fn, ctx);
     if (argNodes.some((n) => n.type === 'list_splat' || n.type === 'dictionary_splat')) {
       throw new EvalError('*args / **kwargs in a call are not evaluated', false, node);
     }
@@ -338,14 +347,12 @@ export class Evaluator {
       const cls = lookupClass(callee.qualname)!;
       return this.wrapLoss(() => this.invokeObject(cls, callee.init, positional, keywords, texts), node);
     }
-    if (fn.type === 'attribute') {
-      const obj = this.eval(fn.childForFieldName('object')!, ctx);
-      if (obj.kind === 'tensor' || obj.kind === 'abstract') {
-        this.touchedKnown = true;
-        evalArgs();
-        const attr = fn.childForFieldName('attribute')!.text;
-        return this.wrapLoss(() => callMethod(obj, attr, positional, keywords, this.limits, false), node);
-      }
+    if (receiver && (receiver.kind === 'tensor' || receiver.kind === 'abstract')) {
+      const obj = receiver;
+      this.touchedKnown = true;
+      evalArgs();
+      const attr = fn.childForFieldName('attribute')!.text;
+      return this.wrapLoss(() => callMethod(obj, attr, positional, keywords, this.limits, false), node);
     }
     throw new EvalError(`${describe(callee)} is not callable here`, false, node);
   }

@@ -23,6 +23,10 @@ export interface Binding {
   /** Canonical dotted name for imports: `import torch.nn.functional as F` binds F to torch.nn.functional. */
   qualname?: string;
   scope: Scope;
+  /** Offset from which the binding is visible (set by Scope.add; cached: node offsets are WASM calls). */
+  from?: number;
+  /** Start offset of the binding statement (cached). */
+  start?: number;
 }
 
 /** Offset from which a binding is visible: after an assignment statement, but inside the body of
@@ -36,6 +40,8 @@ export class Scope {
   constructor(readonly node: Node, readonly parent: Scope | undefined) {}
 
   add(b: Binding): void {
+    b.from = visibleFrom(b);
+    b.start = b.stmt.startIndex;
     const list = this.bindings.get(b.name);
     if (list) list.push(b);
     else this.bindings.set(b.name, [b]);
@@ -48,12 +54,12 @@ export class Scope {
       if (!list) continue;
       let found: Binding | undefined;
       for (const b of list) {
-        if (visibleFrom(b) <= offset) found = b;
+        if (b.from! <= offset) found = b;
         else break;
       }
       if (found) return found;
       // From inside a function, a module name bound later is bound by the time the function runs.
-      if (s !== this && list[0].stmt.startIndex > offset) return list[0];
+      if (s !== this && list[0].start! > offset) return list[0];
     }
     return undefined;
   }
@@ -202,16 +208,26 @@ export function collectScopes(root: Node): ScopeIndex {
   };
 
   visitBlock(root, module, 0);
+  // Scopes are collected in source order (a parent before the scopes nested in it), so the
+  // innermost scope containing an offset is the last one starting at or before it that
+  // still contains it: binary search, then walk back over siblings that ended earlier.
+  const starts = scopes.map((s) => s.node.startIndex);
+  const ends = scopes.map((s) => s.node.endIndex);
   return {
     module,
     scopeAt(offset: number): Scope {
-      let best = module;
-      for (const s of scopes) {
-        if (s.node.startIndex <= offset && offset < s.node.endIndex) {
-          if (best === module || s.node.startIndex >= best.node.startIndex) best = s;
-        }
+      let lo = 0;
+      let hi = starts.length - 1;
+      let i = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (starts[mid] <= offset) {
+          i = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
       }
-      return best;
+      for (; i >= 0; i--) if (offset < ends[i]) return scopes[i];
+      return module;
     },
   };
 }

@@ -1,12 +1,15 @@
 import { inferOrder } from '../python/calls/positional';
 import type { Node } from '../python/parser';
 import { CallSite, RuleContext } from './context';
+import { findKerasDoubleSoftmax } from './keras_softmax_head';
 import { Draft, Rule, span, textOf } from './rule';
 
 /**
  * double-softmax (LL101): the output of a softmax reaches an argument that expects logits, so
  * the loss applies softmax a second time. The probabilities then live in [0, 1], the second
  * softmax squashes them towards uniform, and the loss can never fall below log(1 + (C-1)/e).
+ * Keras models whose last layer applies softmax, compiled with a from_logits=True loss, are the
+ * same mistake spread over two statements (keras_softmax_head.ts).
  */
 export const doubleSoftmax: Rule = {
   name: 'double-softmax',
@@ -14,7 +17,7 @@ export const doubleSoftmax: Rule = {
   defaultSeverity: 'warning',
   summary: 'softmax output passed where the loss expects logits (softmax applied twice)',
   check(ctx) {
-    return findDoubleActivation(ctx, 'softmax');
+    return [...findDoubleActivation(ctx, 'softmax'), ...findKerasDoubleSoftmax(ctx)];
   },
 };
 

@@ -1,6 +1,13 @@
 import { FileAnalysis } from '../python/analyze';
 import { RuleContext, RuleOptions } from './context';
 import { doubleSoftmax } from './double_softmax';
+import { doubleSigmoid } from './double_sigmoid';
+import { manualCrossEntropy } from './manual_cross_entropy';
+import { partialBinaryCrossEntropy } from './partial_binary_cross_entropy';
+import { logOfLogits } from './log_of_logits';
+import { positionalLossArguments } from './positional_loss_arguments';
+import { oneHotOfOneHot } from './one_hot_of_one_hot';
+import { deprecatedTf1Api } from './deprecated_tf1_api';
 import { Rule } from './rule';
 import { Finding, RuleName, Severity } from './types';
 
@@ -8,7 +15,7 @@ export type { Finding, RuleName, Severity } from './types';
 export { RuleContext } from './context';
 
 /** Every rule, in code order. Each lives in its own file. */
-export const RULES: Rule[] = [doubleSoftmax];
+export const RULES: Rule[] = [doubleSoftmax, doubleSigmoid, manualCrossEntropy, partialBinaryCrossEntropy, logOfLogits, positionalLossArguments, oneHotOfOneHot, deprecatedTf1Api];
 
 export interface RunOptions extends RuleOptions {
   /** Severity per rule, or 'off'; rules not listed use their default. */
@@ -16,7 +23,7 @@ export interface RunOptions extends RuleOptions {
 }
 
 /** Words without which no rule can fire: files without any of them are not parsed at all. */
-const PREFILTER = /softmax|sigmoid|log|entropy|one_hot|reduction_indices|keep_dims|contrib/;
+const PREFILTER = /softmax|sigmoid|log|entropy|one_hot|to_categorical|reduction_indices|keep_dims|contrib|\btf\./;
 
 export function mayHaveFindings(text: string): boolean {
   return PREFILTER.test(text);

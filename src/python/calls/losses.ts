@@ -202,4 +202,30 @@ defineFunctions(
   }),
 );
 
+// tf.contrib.losses (TF 1.0-1.x): the same losses with logits first and the default weighted
+// mean over non-zero weights (SUM_BY_NONZERO_WEIGHTS).
+const CONTRIB_PARAMS: Record<string, string[]> = {
+  softmax_cross_entropy: ['logits', 'onehot_labels', 'weights', 'label_smoothing', 'scope'],
+  sparse_softmax_cross_entropy: ['logits', 'labels', 'weights', 'scope'],
+  sigmoid_cross_entropy: ['logits', 'multi_class_labels', 'weights', 'label_smoothing', 'scope'],
+  log_loss: ['predictions', 'labels', 'weights', 'epsilon', 'scope'],
+};
+
+defineFunctions(
+  Object.entries(CONTRIB_PARAMS).map(([name, params]): CallSpec => {
+    const [labelsParam, logitsParam] = TF_V1_PARAMS[name];
+    return {
+      names: [`tensorflow.contrib.losses.${name}`],
+      framework: 'tensorflow',
+      params,
+      ignore: ['scope'],
+      roles: tfV1Roles[name],
+      handler: (a) => {
+        const opts = options(a, [labelsParam, logitsParam, 'scope']);
+        return wrap(TF_V1_LOSSES[name](a.tensor(labelsParam), a.tensor(logitsParam), opts), 'tensorflow');
+      },
+    };
+  }),
+);
+
 export type { FloatDType };

@@ -56,13 +56,12 @@ const TF1_LOSS_FUNCTIONS = new Set([
 /**
  * Maps the many public spellings of a name to one canonical spelling:
  * tf.compat.v1.X / tf.compat.v2.X -> tf.X (except the v1 losses), tf.keras.X and
- * tf.python.keras.X -> keras.X, tf.losses.<v1 function> and tf.contrib.losses.X ->
- * tf.compat.v1.losses.X, keras.src.X -> keras.X.
+ * tf.python.keras.X -> keras.X, tf.losses.<v1 function> -> tf.compat.v1.losses.X,
+ * keras.src.X -> keras.X. (tf.contrib.losses keeps its own name: its argument order differs.)
  */
 export function canonicalName(q: string): string {
   let s = q;
   s = s.replace(/^tensorflow\.python\.keras\./, 'keras.').replace(/^tensorflow\.keras\./, 'keras.').replace(/^keras\.src\./, 'keras.');
-  s = s.replace(/^tensorflow\.contrib\.losses\./, 'tensorflow.compat.v1.losses.');
   const tfLoss = /^tensorflow\.losses\.(\w+)$/.exec(s);
   if (tfLoss) s = TF1_LOSS_FUNCTIONS.has(tfLoss[1]) ? `tensorflow.compat.v1.losses.${tfLoss[1]}` : `keras.losses.${tfLoss[1]}`;
   if (!s.startsWith('tensorflow.compat.v1.losses.')) s = s.replace(/^tensorflow\.compat\.v[12]\./, 'tensorflow.');

@@ -125,3 +125,13 @@ describe('NumPy printed form pasted into code', () => {
     assert.equal(a.evaluateAll().find((x) => x.name === 'x' && x.tensor), undefined);
   });
 });
+
+describe('tensor methods', () => {
+  it('x.sum(1), .mean(), p.log(), x.softmax(dim=1), .float()', async () => {
+    const r = await results('import torch\nx = torch.tensor([[0.0, 0.0], [1.0, 3.0]])\na = x.sum(1)\nb = x.mean()\nc = x.softmax(dim=1)\nd = torch.tensor([1, 2]).float().log()\n');
+    assert.deepEqual(values(r.get('a')), [0, 4]);
+    assert.deepEqual(values(r.get('b')), [1]);
+    assert.deepEqual(values(r.get('c'))!.slice(0, 2), [0.5, 0.5]);
+    assert.deepEqual(values(r.get('d')), [0, Math.fround(Math.log(2))]);
+  });
+});

@@ -74,3 +74,10 @@ describe('loss families through the evaluator', () => {
     assert.deepEqual(Array.from(r.get('b')!.tensor!.data), [0.5, 0.5]);
   });
 });
+
+describe('tf.contrib.losses keeps its own argument order', () => {
+  it('softmax_cross_entropy(logits, onehot_labels) positional', async () => {
+    const r = await byName('import tensorflow as tf\nl = tf.contrib.losses.softmax_cross_entropy([[1.0, 2.0]], [[0., 1.]])\n');
+    assertScalar(r.get('l'), 0.3132616875182228);
+  });
+});
