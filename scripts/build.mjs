@@ -1,6 +1,8 @@
 // Builds the bundles with esbuild and copies the parser's wasm files next to them.
-//   dist/cli.js        the `losslens` command (Node)
-// (The extension and webview bundles join here as they are added.)
+//   dist/cli.js            the `losslens` command (Node)
+//   dist/extension.js      the extension for the Node extension host (package.json "main")
+//   dist/web/extension.js  the extension for the web-worker extension host ("browser")
+//   dist/webview/          the Loss Lens panel's own bundle (main.js, panel.css), loaded by the webview
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'fs';
 import { createRequire } from 'module';
@@ -23,6 +25,51 @@ await esbuild.build({
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
 });
+
+// The extension, twice: Node and web worker. `vscode` is provided by the host.
+const extensionCommon = {
+  entryPoints: ['src/extension/extension.ts'],
+  bundle: true,
+  format: 'cjs',
+  external: ['vscode'],
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+};
+await esbuild.build({
+  ...extensionCommon,
+  outfile: 'dist/extension.js',
+  platform: 'node',
+  target: 'node20',
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+});
+await esbuild.build({
+  ...extensionCommon,
+  outfile: 'dist/web/extension.js',
+  platform: 'browser',
+  target: 'es2022',
+  mainFields: ['browser', 'module', 'main'],
+  // No file URL exists in a web worker; the parser gets its wasm as bytes (parser_service.ts).
+  define: { 'import.meta.url': '"file:///"', global: 'globalThis' },
+  // web-tree-sitter mentions Node modules behind environment checks it never takes in a worker.
+  external: ['vscode', 'fs', 'fs/promises', 'module', 'path', 'url'],
+});
+
+// The panel's webview: a browser IIFE plus its stylesheet, the only files the webview may load.
+mkdirSync('dist/webview', { recursive: true });
+await esbuild.build({
+  entryPoints: ['webview/main.ts'],
+  outfile: 'dist/webview/main.js',
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+});
+copyFileSync('webview/panel.css', 'dist/webview/panel.css');
 
 copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/tree-sitter.wasm');
 copyFileSync(require.resolve('tree-sitter-python/tree-sitter-python.wasm'), 'dist/tree-sitter-python.wasm');

@@ -40,7 +40,7 @@ export function jsonWithDtypes(value: unknown, indent = 0): string {
 
 // ---- NumPy-style printing (numpy >= 1.14 defaults: precision 8, floatmode 'maxprec') ----
 
-function numpyElement(x: number, precision: number, sci: boolean): string {
+function numpyElement(x: number, precision: number, sci: boolean, dtype: DType): string {
   if (x !== x) return 'nan';
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
@@ -51,7 +51,11 @@ function numpyElement(x: number, precision: number, sci: boolean): string {
     const exp = Number(e);
     return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
   }
-  // Shortest repr, then cut to `precision` fractional digits (maxprec).
+  // NumPy's 'maxprec': the shortest repr that reads back to the same value in the array's
+  // dtype (float32 prints as float32), cut to `precision` fractional digits if longer.
+  const short = shortest(x, dtype);
+  const frac = short.includes('.') ? short.length - short.indexOf('.') - 1 : 0;
+  if (!/e/i.test(short) && frac <= precision) return short;
   let s = x.toFixed(precision);
   if (s.includes('.')) s = s.replace(/0+$/, '');
   return s;
@@ -74,7 +78,7 @@ export function formatNumpy(t: Tensor, opts: { precision?: number; maxLine?: num
   const strs = Array.from(t.data, (v) => {
     if (t.dtype === 'bool') return v ? 'True' : 'False';
     if (!isFloatT) return String(v);
-    const s = numpyElement(v, precision, sci);
+    const s = numpyElement(v, precision, sci, t.dtype);
     return s.endsWith('.') || s.includes('.') || s.includes('e') || /n|i/.test(s) ? s : `${s}.`;
   });
   // Pad: integer part on the left, fraction on the right, as NumPy aligns columns.

@@ -1,0 +1,59 @@
+import * as vscode from 'vscode';
+import { explainAt, explainText } from '../python/explain';
+import { Explanation, Finding } from '../rules/types';
+import { AnalysisService } from './analysis';
+
+/** Hover time budget: the analysis is cached per document version; this bounds the extra evaluation. */
+const HOVER_BUDGET_MS = 40;
+
+/**
+ * Hovers: on a Loss Lens diagnostic, the loss as written and as meant; on an array literal, its
+ * dtype, shape and row-wise softmax; on a loss call or a name bound to one, its per-row values
+ * and the reduced value, as the framework would print them.
+ */
+export class LossHover implements vscode.HoverProvider {
+  constructor(private readonly analysis: AnalysisService) {}
+
+  async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+    const view = await this.analysis.view(doc, token);
+    if (!view?.analysis || token.isCancellationRequested) return undefined;
+    const offset = doc.offsetAt(pos) + view.base;
+    const parts: vscode.MarkdownString[] = [];
+    for (const f of view.findings) {
+      if (f.start <= offset && offset <= f.end && f.explanation) parts.push(markdown(findingText(f, f.explanation)));
+    }
+    const ev = view.analysis.evaluator;
+    ev.setBudget(Date.now() + HOVER_BUDGET_MS, () => token.isCancellationRequested);
+    try {
+      const model = explainAt(view.analysis, offset);
+      if (model) parts.push(markdown(explainText(model)));
+    } catch {
+      // over budget or not explainable: no hover rather than a slow one
+    } finally {
+      ev.setBudget(undefined);
+    }
+    return parts.length ? new vscode.Hover(parts) : undefined;
+  }
+}
+
+/** Untrusted Markdown (no command links, no HTML): everything in it may come from the user's code. */
+function markdown(text: string): vscode.MarkdownString {
+  const m = new vscode.MarkdownString(text);
+  m.isTrusted = false;
+  m.supportHtml = false;
+  return m;
+}
+
+function findingText(f: Finding, e: Explanation): string {
+  const lines = [`**${f.code} ${f.rule}**`, ''];
+  if (e.asWritten) lines.push(`- as written: ${fence(e.asWritten)}`);
+  if (e.asMeant) lines.push(`- as meant: ${fence(e.asMeant)}`);
+  for (const d of e.details ?? []) lines.push(`- ${fence(d)}`);
+  return lines.join('\n');
+}
+
+/** Inline code that cannot be broken out of by backticks in the text. */
+function fence(s: string): string {
+  const ticks = '`'.repeat(Math.max(1, ...(s.match(/`+/g) ?? []).map((t) => t.length + 1)));
+  return `${ticks} ${s.replace(/\n/g, ' ')} ${ticks}`;
+}

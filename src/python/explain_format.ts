@@ -1,0 +1,166 @@
+import { DType } from '../core/dtype';
+import { formatNumpy, formatTorch } from '../core/format';
+import { argmax } from '../core/reduce';
+import { permute } from '../core/shape_ops';
+import { Tensor, normalizeAxis } from '../core/tensor';
+import { COLUMN_CAP, FrameworkName, Num, ROW_CAP, TableModel, TableRow, toJsonNumber } from '../../webview/protocol';
+import { Framework } from './values';
+
+/**
+ * Numbers and tables for the panel, printed the way the framework prints them: NumPy's str()
+ * (TF session results and tf.Tensor values are NumPy arrays) or PyTorch's tensor repr.
+ */
+export type PrintStyle = 'numpy' | 'torch';
+
+export function styleOf(framework: Framework | null | undefined): PrintStyle {
+  return framework === 'torch' ? 'torch' : 'numpy';
+}
+
+/** Framework as users name it, from a canonical qualname (keras.* is Keras, not TensorFlow). */
+export function frameworkName(qualname: string | undefined, framework: Framework | null | undefined): FrameworkName | null {
+  const q = qualname ?? '';
+  if (q.startsWith('keras.')) return 'Keras';
+  if (q.startsWith('optax.')) return 'optax';
+  if (q.startsWith('scipy.')) return 'SciPy';
+  if (q.startsWith('torch.')) return 'PyTorch';
+  if (q.startsWith('tensorflow.')) return 'TensorFlow';
+  if (q.startsWith('jax.')) return 'JAX';
+  if (q.startsWith('numpy.')) return 'NumPy';
+  switch (framework) {
+    case 'torch': return 'PyTorch';
+    case 'tensorflow': return 'TensorFlow';
+    case 'jax': return 'JAX';
+    case 'numpy': return 'NumPy';
+    default: return null;
+  }
+}
+
+function torchElement(v: number, dtype: DType): string {
+  if (dtype !== 'float32' && dtype !== 'float64') return dtype === 'bool' ? (v ? 'True' : 'False') : String(v);
+  if (v !== v) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  return v.toFixed(4);
+}
+
+/**
+ * Each element's text, in flat order. NumPy style takes the tokens of formatNumpy over the whole
+ * tensor, so all cells share NumPy's choice of fixed or scientific notation and its precision.
+ */
+export function cellTexts(t: Tensor, style: PrintStyle): string[] {
+  if (t.size === 0) return [];
+  if (style === 'torch') return Array.from(t.data, (v) => torchElement(v, t.dtype));
+  if (t.rank === 0) return [formatNumpy(t)];
+  return formatNumpy(t).replace(/[[\]]/g, ' ').trim().split(/\s+/);
+}
+
+/** One number with its printed text. */
+export function num(v: number, dtype: DType, style: PrintStyle): Num {
+  const text = style === 'torch' ? torchElement(v, dtype) : formatNumpy(Tensor.scalar(v, dtype));
+  return { value: toJsonNumber(v), text };
+}
+
+/** Numbers of a tensor with their texts (flat order). */
+export function nums(t: Tensor, style: PrintStyle): Num[] {
+  const texts = cellTexts(t, style);
+  return Array.from(t.data, (v, i) => ({ value: toJsonNumber(v), text: texts[i] }));
+}
+
+/** The whole value as the framework prints it. */
+export function valueText(t: Tensor, style: PrintStyle): string {
+  return style === 'torch' ? formatTorch(t) : formatNumpy(t);
+}
+
+/**
+ * A tensor as rows = examples and columns = classes: the class axis moves last and every other
+ * axis folds into the rows. A vector is one example; a scalar one cell.
+ */
+export function asRows(t: Tensor, classAxis: number | null): Tensor {
+  if (t.rank === 0) return t.reshape([1, 1]);
+  if (t.rank === 1) return t.reshape([1, t.shape[0]]);
+  const a = normalizeAxis(classAxis ?? -1, t.rank);
+  const perm = [...Array(t.rank).keys()].filter((d) => d !== a).concat(a);
+  const moved = permute(t, perm);
+  const c = t.shape[a];
+  return moved.reshape([c === 0 ? 0 : t.size / c, c]);
+}
+
+/** The first `rows` x `cols` block of a 2-D tensor. */
+function block(t: Tensor, rows: number, cols: number): Tensor {
+  const [R, C] = t.shape;
+  if (rows === R && cols === C) return t;
+  return Tensor.fill(t.dtype, [rows, cols], (i) => t.data[Math.floor(i / cols) * C + (i % cols)]);
+}
+
+export interface RowInfo {
+  loss?: Num[];
+  predicted?: number[];
+  target?: (number | null)[];
+}
+
+/** A capped table of a 2-D tensor (rows = examples), with optional per-row losses and argmax/targets. */
+export function tableOf(
+  t: Tensor,
+  opts: { role: TableModel['role']; caption: string; style: PrintStyle; header?: (j: number) => string; info?: RowInfo },
+): TableModel {
+  const [R, C] = t.shape;
+  const rows = Math.min(R, ROW_CAP);
+  const cols = Math.min(C, COLUMN_CAP);
+  const shown = block(t, rows, cols);
+  const cells = nums(shown, opts.style);
+  const header = opts.header ?? ((j: number) => (opts.role === 'probabilities' ? `Pr(class ${j})` : `[${j}]`));
+  const out: TableRow[] = [];
+  for (let i = 0; i < rows; i++) {
+    const row: TableRow = { label: `row ${i}`, cells: cells.slice(i * cols, (i + 1) * cols) };
+    const info = opts.info;
+    if (info?.loss) row.loss = info.loss[i];
+    if (info?.predicted) {
+      row.predicted = info.predicted[i];
+      if (info.target) {
+        const tg = info.target[i];
+        row.target = tg;
+        row.correct = tg === null || tg === undefined ? null : tg === row.predicted;
+      }
+    }
+    out.push(row);
+  }
+  const parts: string[] = [];
+  if (R > rows) parts.push(`${R - rows} more row${R - rows === 1 ? '' : 's'}`);
+  if (C > cols) parts.push(`${C - cols} more column${C - cols === 1 ? '' : 's'}`);
+  return {
+    role: opts.role,
+    caption: opts.caption,
+    dtype: t.dtype,
+    columns: Array.from({ length: cols }, (_, j) => header(j)),
+    rows: out,
+    totalRows: R,
+    totalColumns: C,
+    omitted: parts.length ? `${parts.join(' and ')} not shown (the table shows at most ${ROW_CAP} rows and ${COLUMN_CAP} columns)` : null,
+  };
+}
+
+/** argmax of each row of a 2-D tensor (the predicted class); rows with no columns give -1. */
+export function rowArgmax(rows: Tensor): number[] {
+  if (rows.shape[1] === 0) return Array(rows.shape[0]).fill(-1);
+  return Array.from(argmax(rows, 1).data);
+}
+
+/** True when every row is a probability distribution (entries in [0, 1], sums within 1e-3 of 1). */
+export function rowsAreDistributions(rows: Tensor): boolean {
+  const [R, C] = rows.shape;
+  if (R === 0 || C < 2) return false;
+  for (let i = 0; i < R; i++) {
+    let s = 0;
+    for (let j = 0; j < C; j++) {
+      const v = rows.data[i * C + j];
+      if (!(v >= 0 && v <= 1)) return false;
+      s += v;
+    }
+    if (Math.abs(s - 1) > 1e-3) return false;
+  }
+  return true;
+}
+
+/** "[2, 3]" */
+export function shapeText(shape: readonly (number | null)[]): string {
+  return `[${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}]`;
+}

@@ -1,0 +1,69 @@
+import { PanelModel } from '../../webview/protocol';
+
+/**
+ * A short Markdown explanation of a PanelModel for hovers and "Explain Loss at Cursor": which
+ * function it is, what it expects, its value as the framework prints it, the reduction, and
+ * right/wrong per row. Everything from the user's code goes inside code spans, so the text can
+ * be shown as untrusted Markdown.
+ */
+const MAX_ROWS = 8;
+const MAX_VALUE = 800;
+
+export function explainText(m: PanelModel): string {
+  const out: string[] = [];
+  const fw = m.framework ? ` (${m.framework})` : '';
+  const head = m.kind === 'manual-loss' ? `**Hand-written cross-entropy**${fw}` : m.function ? `**${code(m.function.name)}**${fw}` : `**${m.kind === 'array' ? 'Array' : 'Value'}**${fw}`;
+  out.push(head, '');
+  if (m.function?.expects) out.push(escape(m.function.expects.summary), "");
+  if (m.value) {
+    const v = m.value.text.length > MAX_VALUE ? `${m.value.text.slice(0, MAX_VALUE)}…` : m.value.text;
+    out.push(`Value (${m.value.dtype}, shape ${shape(m.value.shape)}):`, '', block(v), '');
+  } else if (m.dtype) {
+    out.push(`dtype ${m.dtype}${m.shape ? `, shape ${shape(m.shape)}` : ''}`, '');
+  }
+  if (m.reduced) out.push(`Reduced: ${code(m.reduced.value.text)}, ${m.reduced.description}.`, '');
+  const table = m.tables.find((t) => t.rows.some((r) => r.loss || r.predicted !== undefined));
+  if (table) {
+    const lines = table.rows.slice(0, MAX_ROWS).map((r) => {
+      const parts: string[] = [];
+      if (r.loss) parts.push(`loss ${code(r.loss.text)}`);
+      if (r.predicted !== undefined) parts.push(`argmax ${r.predicted}`);
+      if (r.target !== undefined) parts.push(r.target === null ? 'label ignored' : `label ${r.target}`);
+      if (r.correct === true) parts.push('**right**');
+      if (r.correct === false) parts.push('**wrong**');
+      return `- ${r.label}: ${parts.join(', ')}`;
+    });
+    if (table.totalRows > MAX_ROWS) lines.push(`- … ${table.totalRows - MAX_ROWS} more rows (open the Loss Lens panel)`);
+    out.push(...lines, '');
+  }
+  if (m.comparison) {
+    const c = m.comparison;
+    out.push(`${c.title}:`, '');
+    for (const r of c.rows.slice(0, MAX_ROWS)) out.push(`- ${r.label}: as written ${code(r.naive.text)}, fused ${code(r.stable.text)}${r.ulps === null ? '' : ` (${r.ulps} ulp${r.ulps === 1 ? "" : "s"} apart)`}`);
+    out.push('', `Fused, stable form: ${code(c.stable.expression)}`, '');
+  }
+  if (m.error) out.push(`Not evaluated: ${code(m.error)}`, '');
+  for (const n of m.notes) out.push(`- ${escape(n)}`);
+  while (out.length && out[out.length - 1] === '') out.pop();
+  return out.join('\n');
+}
+
+function shape(s: readonly (number | null)[]): string {
+  return `[${s.map((d) => (d === null ? 'None' : String(d))).join(', ')}]`;
+}
+
+/** Inline code that backticks in the text cannot break out of. */
+function code(s: string): string {
+  const ticks = '`'.repeat(Math.max(1, ...(s.match(/`+/g) ?? []).map((t) => t.length + 1)));
+  return `${ticks} ${s.replace(/\n/g, ' ')} ${ticks}`;
+}
+
+function block(s: string): string {
+  const fence = '`'.repeat(Math.max(3, ...(s.match(/`+/g) ?? []).map((t) => t.length + 1)));
+  return `${fence}text\n${s}\n${fence}`;
+}
+
+/** Notes are our own sentences but quote user code: escape Markdown so names cannot inject links or HTML. */
+function escape(s: string): string {
+  return s.replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,67 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { explainAt } from '../../../src/python/explain';
+import { isFromPanel, isToPanel, toPanelState, PanelModel } from '../../../webview/protocol';
+import { describeModel } from '../../../webview/view';
+import { analyse } from '../../helpers/parser';
+
+async function seedModel(line: number, col: number): Promise<PanelModel> {
+  const src = fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'acceptance', 'seed_softmax_long.py'), 'utf8');
+  const off = src.split('\n').slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + col;
+  return explainAt(await analyse(src), off, { uri: 'file:///work/seed%20long.py' })!;
+}
+
+describe('webview view description (webview/view.ts)', () => {
+  it('rows = examples, columns = classes, then loss, argmax, label and right/wrong in words', async () => {
+    const v = describeModel(await seedModel(30, 3));
+    const t = v.tables[0];
+    assert.deepEqual(t.head, ['Pr(class 0)', 'Pr(class 1)', 'Pr(class 2)', 'loss', 'argmax', 'label', 'result']);
+    assert.deepEqual(t.rows.map((r) => r.header), ['row 0', 'row 1']);
+    assert.deepEqual(t.rows[0].cells.map((c) => c.text), ['0.227863', '0.61939586', '0.15274114', '0.4790107', '1', '1', '✓ right']);
+    assert.deepEqual(t.rows[1].cells.slice(-3).map((c) => c.text), ['0', '2', '✗ wrong']);
+    assert.ok(t.rows[0].cells[6].classes.includes('right'));
+    assert.ok(t.rows[1].cells[6].classes.includes('wrong'));
+    assert.ok(t.rows[0].cells[1].classes.includes('max'), 'the argmax cell is marked');
+    assert.equal(v.rowCount, 2);
+    assert.match(v.reduced!.description, /mean over 2 rows/);
+    assert.deepEqual(v.source, { label: 'seed long.py, line 30', uri: 'file:///work/seed%20long.py', line: 30, expression: v.source!.expression });
+    assert.deepEqual(v.facts, ['TensorFlow', 'float64', 'shape [2]']);
+  });
+
+  it('the naive-vs-stable comparison becomes a table with the difference in ulps', async () => {
+    const v = describeModel(await seedModel(18, 2));
+    const c = v.comparison!;
+    assert.deepEqual(c.table.head, ['as written', 'fused, stable', 'difference']);
+    assert.equal(c.table.rows.length, 2);
+    assert.match(c.table.rows[0].cells[2].text, /^\d+(\.\d)? ulps?$/);
+  });
+
+  it('non-finite values are marked and errors carried through', () => {
+    const m: PanelModel = {
+      kind: 'loss', title: 't', source: { uri: '', line: 1, endLine: 1, expression: 'f(x)' }, framework: null, function: null,
+      dtype: null, shape: null, value: null, reduced: null, comparison: null, notes: ['n'], error: 'why',
+      tables: [{ role: 'values', caption: 'c', dtype: 'float32', columns: ['[0]'], totalRows: 1, totalColumns: 1, omitted: null, rows: [{ label: 'row 0', cells: [{ value: 'NaN', text: 'nan' }] }] }],
+    };
+    const v = describeModel(m);
+    assert.equal(v.source, null, 'no reveal link without a uri');
+    assert.equal(v.error, 'why');
+    assert.deepEqual(v.tables[0].rows[0].cells[0].classes, ['num', 'nonfinite']);
+    assert.deepEqual(v.tables[0].head, ['[0]']);
+  });
+
+  it('the protocol guards accept what the two sides send and reject the rest', async () => {
+    const model = await seedModel(26, 2);
+    const msg = JSON.parse(JSON.stringify({ type: 'show', model }));
+    assert.ok(isToPanel(msg), 'a model survives JSON');
+    assert.ok(isToPanel({ type: 'empty', reason: 'r' }));
+    assert.ok(!isToPanel({ type: 'show' }));
+    assert.ok(isFromPanel({ type: 'ready' }));
+    assert.ok(isFromPanel({ type: 'rendered', title: 'x', rows: 2 }));
+    assert.ok(isFromPanel({ type: 'reveal', uri: 'file:///a.py', line: 3 }));
+    assert.ok(!isFromPanel({ type: 'reveal', uri: 'file:///a.py', line: 0 }));
+    assert.ok(!isFromPanel({ type: 'run', command: 'x' }));
+    assert.deepEqual(toPanelState({ last: msg }), { last: msg });
+    assert.deepEqual(toPanelState('garbage'), { last: null });
+  });
+});

@@ -1,0 +1,128 @@
+import { PanelModel, TableModel, TableRow, fromJsonNumber } from './protocol';
+
+/**
+ * The pure half of the panel's renderer: PanelModel -> a description of what to draw (texts,
+ * CSS classes, table cells). main.ts turns it into DOM nodes; tests check it without a DOM.
+ * Right/wrong is always said in text as well as colour.
+ */
+export interface CellView {
+  text: string;
+  /** CSS classes: 'num', 'right', 'wrong', 'max' (the row's argmax), 'nonfinite'. */
+  classes: string[];
+  /** Tooltip: the full-precision value. */
+  title?: string;
+}
+
+export interface TableView {
+  caption: string;
+  /** Column headers after the row header column. */
+  head: string[];
+  rows: { header: string; cells: CellView[] }[];
+  /** Shown under the table: what was left out. */
+  footnote: string | null;
+}
+
+export interface ViewModel {
+  title: string;
+  /** "TensorFlow · float64 · shape [2]" */
+  facts: string[];
+  source: { label: string; uri: string; line: number; expression: string } | null;
+  expects: string | null;
+  error: string | null;
+  value: string | null;
+  reduced: { text: string; description: string } | null;
+  tables: TableView[];
+  comparison: { title: string; table: TableView; notes: string[] } | null;
+  notes: string[];
+  /** Example rows in the first table (reported back in 'rendered'). */
+  rowCount: number;
+}
+
+export function describeModel(m: PanelModel): ViewModel {
+  const facts: string[] = [];
+  if (m.framework) facts.push(m.framework);
+  if (m.dtype) facts.push(m.dtype);
+  if (m.shape) facts.push(`shape [${m.shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}]`);
+  const file = m.source.uri ? fileName(m.source.uri) : '';
+  const tables = m.tables.map(describeTable);
+  return {
+    title: m.function?.name ?? m.title,
+    facts,
+    source: m.source.uri ? { label: `${file || 'source'}, line ${m.source.line}`, uri: m.source.uri, line: m.source.line, expression: m.source.expression } : null,
+    expects: m.function?.expects?.summary ?? null,
+    error: m.error,
+    value: m.value ? m.value.text : null,
+    reduced: m.reduced ? { text: m.reduced.value.text, description: m.reduced.description } : null,
+    tables,
+    comparison: m.comparison
+      ? {
+          title: m.comparison.title,
+          table: {
+            caption: `${m.comparison.naive.label}: ${m.comparison.naive.expression}; ${m.comparison.stable.label}: ${m.comparison.stable.expression}`,
+            head: [m.comparison.naive.label, m.comparison.stable.label, 'difference'],
+            rows: m.comparison.rows.map((r) => ({
+              header: r.label,
+              cells: [
+                numCell(r.naive.text, fromJsonNumber(r.naive.value)),
+                numCell(r.stable.text, fromJsonNumber(r.stable.value)),
+                { text: r.ulps === null ? 'not finite' : `${r.ulps} ulp${r.ulps === 1 ? '' : 's'}`, classes: r.ulps === null ? ['num', 'wrong'] : ['num'] },
+              ],
+            })),
+            footnote: null,
+          },
+          notes: m.comparison.notes,
+        }
+      : null,
+    notes: m.notes,
+    rowCount: tables.length ? tables[0].rows.length : 0,
+  };
+}
+
+function fileName(uri: string): string {
+  const last = uri.replace(/[?#].*$/, '').split('/').pop() ?? '';
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
+function numCell(text: string, v: number): CellView {
+  return { text, classes: Number.isFinite(v) ? ['num'] : ['num', 'nonfinite'], title: String(v) };
+}
+
+/** Extra columns after the class columns, present when any row has them. */
+function extras(rows: TableRow[]): { loss: boolean; predicted: boolean; target: boolean } {
+  return {
+    loss: rows.some((r) => r.loss),
+    predicted: rows.some((r) => r.predicted !== undefined),
+    target: rows.some((r) => r.target !== undefined),
+  };
+}
+
+export function describeTable(t: TableModel): TableView {
+  const x = extras(t.rows);
+  const head = [...t.columns];
+  if (x.loss) head.push('loss');
+  if (x.predicted) head.push('argmax');
+  if (x.target) head.push('label', 'result');
+  return {
+    caption: `${t.caption} (${t.dtype})`,
+    head,
+    rows: t.rows.map((r) => {
+      const cells = r.cells.map((c, j) => {
+        const cell = numCell(c.text, fromJsonNumber(c.value));
+        if (r.predicted === j) cell.classes.push('max');
+        return cell;
+      });
+      if (x.loss) cells.push(r.loss ? numCell(r.loss.text, fromJsonNumber(r.loss.value)) : { text: '', classes: [] });
+      if (x.predicted) cells.push({ text: r.predicted === undefined ? '' : String(r.predicted), classes: ['num'] });
+      if (x.target) {
+        cells.push({ text: r.target === undefined ? '' : r.target === null ? 'ignored' : String(r.target), classes: ['num'] });
+        cells.push(r.correct === true ? { text: '✓ right', classes: ['right'] } : r.correct === false ? { text: '✗ wrong', classes: ['wrong'] } : { text: '–', classes: [] });
+      }
+      return { header: r.label, cells };
+    }),
+    footnote: t.omitted,
+  };
+}
