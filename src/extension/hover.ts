@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { explainAt, explainText } from '../python/explain';
+import { code } from '../python/explain_text';
 import { Explanation, Finding } from '../rules/types';
 import { AnalysisService } from './analysis';
 
@@ -45,15 +46,9 @@ function markdown(text: string): vscode.MarkdownString {
 }
 
 function findingText(f: Finding, e: Explanation): string {
-  const lines = [`**${f.code} ${f.rule}**`, ''];
-  if (e.asWritten) lines.push(`- as written: ${fence(e.asWritten)}`);
-  if (e.asMeant) lines.push(`- as meant: ${fence(e.asMeant)}`);
-  for (const d of e.details ?? []) lines.push(`- ${fence(d)}`);
+  const lines = [`**${f.code} ${f.rule}**: the numbers`, ''];
+  if (e.asWritten) lines.push(`- as written: ${code(e.asWritten)}`);
+  if (e.asMeant) lines.push(`- as meant: ${code(e.asMeant)}`);
+  for (const d of e.details ?? []) lines.push(`- ${code(d)}`);
   return lines.join('\n');
-}
-
-/** Inline code that cannot be broken out of by backticks in the text. */
-function fence(s: string): string {
-  const ticks = '`'.repeat(Math.max(1, ...(s.match(/`+/g) ?? []).map((t) => t.length + 1)));
-  return `${ticks} ${s.replace(/\n/g, ' ')} ${ticks}`;
 }

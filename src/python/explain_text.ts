@@ -21,7 +21,7 @@ export function explainText(m: PanelModel): string {
   } else if (m.dtype) {
     out.push(`dtype ${m.dtype}${m.shape ? `, shape ${shape(m.shape)}` : ''}`, '');
   }
-  if (m.reduced) out.push(`Reduced: ${code(m.reduced.value.text)}, ${m.reduced.description}.`, '');
+  if (m.reduced) out.push(`Reduced: ${code(m.reduced.value.text)}, ${escape(m.reduced.description)}.`, '');
   const table = m.tables.find((t) => t.rows.some((r) => r.loss || r.predicted !== undefined));
   if (table) {
     const lines = table.rows.slice(0, MAX_ROWS).map((r) => {
@@ -31,15 +31,15 @@ export function explainText(m: PanelModel): string {
       if (r.target !== undefined) parts.push(r.target === null ? 'label ignored' : `label ${r.target}`);
       if (r.correct === true) parts.push('**right**');
       if (r.correct === false) parts.push('**wrong**');
-      return `- ${r.label}: ${parts.join(', ')}`;
+      return `- ${escape(r.label)}: ${parts.join(', ')}`;
     });
     if (table.totalRows > MAX_ROWS) lines.push(`- … ${table.totalRows - MAX_ROWS} more rows (open the Loss Lens panel)`);
     out.push(...lines, '');
   }
   if (m.comparison) {
     const c = m.comparison;
-    out.push(`${c.title}:`, '');
-    for (const r of c.rows.slice(0, MAX_ROWS)) out.push(`- ${r.label}: as written ${code(r.naive.text)}, fused ${code(r.stable.text)}${r.ulps === null ? '' : ` (${r.ulps} ulp${r.ulps === 1 ? "" : "s"} apart)`}`);
+    out.push(`${escape(c.title)}:`, '');
+    for (const r of c.rows.slice(0, MAX_ROWS)) out.push(`- ${escape(r.label)}: as written ${code(r.naive.text)}, fused ${code(r.stable.text)}${r.ulps === null ? '' : ` (${r.ulps} ulp${r.ulps === 1 ? "" : "s"} apart)`}`);
     out.push('', `Fused, stable form: ${code(c.stable.expression)}`, '');
   }
   if (m.error) out.push(`Not evaluated: ${code(m.error)}`, '');
@@ -53,7 +53,7 @@ function shape(s: readonly (number | null)[]): string {
 }
 
 /** Inline code that backticks in the text cannot break out of. */
-function code(s: string): string {
+export function code(s: string): string {
   const ticks = '`'.repeat(Math.max(1, ...(s.match(/`+/g) ?? []).map((t) => t.length + 1)));
   return `${ticks} ${s.replace(/\n/g, ' ')} ${ticks}`;
 }
@@ -64,6 +64,6 @@ function block(s: string): string {
 }
 
 /** Notes are our own sentences but quote user code: escape Markdown so names cannot inject links or HTML. */
-function escape(s: string): string {
+export function escape(s: string): string {
   return s.replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`);
 }
