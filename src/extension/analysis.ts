@@ -110,7 +110,7 @@ export class AnalysisService extends Disposable {
     const analysis = new FileAnalysis(tree, text, { deadline, isCancelled });
     let findings: Finding[] = [];
     try {
-      findings = mayHaveFindings(text) ? runRules(analysis, this.settings().rules) : [];
+      findings = mayHaveFindings(text) ? runRules(analysis, { ...this.settings().rules, explain: false }) : [];
     } catch (e) {
       this.log.error(`rules failed on ${label}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     }

@@ -31,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
     diagnostics,
     panel,
     registerLossPanelSerializer(panel),
-    vscode.languages.registerHoverProvider(PYTHON, new LossHover(analysis)),
+    vscode.languages.registerHoverProvider(PYTHON, new LossHover(analysis, () => settings)),
     vscode.languages.registerCodeActionsProvider(PYTHON, new LossCodeActions(analysis), LossCodeActions.metadata),
     ...registerCommands(analysis, panel, log),
     vscode.workspace.onDidChangeConfiguration((e) => {

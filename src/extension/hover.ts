@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { explainAt, explainText } from '../python/explain';
 import { code } from '../python/explain_text';
 import { Explanation, Finding } from '../rules/types';
+import { runRules } from '../rules';
 import { AnalysisService } from './analysis';
+import { Settings } from './settings';
 
 /** Hover time budget: the analysis is cached per document version; this bounds the extra evaluation. */
 const HOVER_BUDGET_MS = 40;
@@ -13,19 +15,25 @@ const HOVER_BUDGET_MS = 40;
  * and the reduced value, as the framework would print them.
  */
 export class LossHover implements vscode.HoverProvider {
-  constructor(private readonly analysis: AnalysisService) {}
+  constructor(
+    private readonly analysis: AnalysisService,
+    private readonly settings: () => Settings,
+  ) {}
 
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const view = await this.analysis.view(doc, token);
     if (!view?.analysis || token.isCancellationRequested) return undefined;
     const offset = doc.offsetAt(pos) + view.base;
     const parts: vscode.MarkdownString[] = [];
-    for (const f of view.findings) {
-      if (f.start <= offset && offset <= f.end && f.explanation) parts.push(markdown(findingText(f, f.explanation)));
-    }
     const ev = view.analysis.evaluator;
     ev.setBudget(Date.now() + HOVER_BUDGET_MS, () => token.isCancellationRequested);
     try {
+      // Diagnostics are computed without their numbers; the finding under the cursor gets them now.
+      const here = view.findings.filter((f) => f.start <= offset && offset <= f.end);
+      if (here.length) {
+        const explained = runRules(view.analysis, { ...this.settings().rules, explain: offset, only: here.map((f) => f.rule) });
+        for (const f of explained) if (f.explanation && f.start <= offset && offset <= f.end) parts.push(markdown(findingText(f, f.explanation)));
+      }
       const model = explainAt(view.analysis, offset);
       if (model) parts.push(markdown(explainText(model)));
     } catch {

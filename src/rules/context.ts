@@ -34,6 +34,12 @@ export interface CallSite {
 
 export interface RuleOptions {
   defaultFramework?: 'auto' | 'tensorflow' | 'keras' | 'pytorch' | 'jax' | 'numpy';
+  /**
+   * Whether findings carry their numeric explanation (evaluating the inputs costs time):
+   * true (default) for all, false for none (diagnostics, CI), or an offset: only the findings
+   * whose range contains it (a hover).
+   */
+  explain?: boolean | number;
 }
 
 const METHOD_ROLES: Record<string, string[]> = {
@@ -46,14 +52,42 @@ const METHOD_ROLES: Record<string, string[]> = {
 };
 
 /** What every rule reads: the analysis of one file and the resolved call sites, computed once. */
+/** Call resolution shared by every RuleContext of one analysis (a hover re-run reuses it). */
+interface Shared {
+  callList?: CallSite[];
+  callNodeList?: Node[];
+  byNode: Map<number, CallSite>;
+  qualnames: Map<number, string | undefined>;
+}
+const sharedByAnalysis = new WeakMap<FileAnalysis, Shared>();
+
 export class RuleContext {
-  private callList?: CallSite[];
-  private readonly byNode = new Map<number, CallSite>();
+  private readonly shared: Shared;
 
   constructor(
     readonly analysis: FileAnalysis,
     readonly options: RuleOptions = {},
-  ) {}
+  ) {
+    let s = sharedByAnalysis.get(analysis);
+    if (!s) sharedByAnalysis.set(analysis, (s = { byNode: new Map(), qualnames: new Map() }));
+    this.shared = s;
+  }
+
+  private get callList(): CallSite[] | undefined {
+    return this.shared.callList;
+  }
+
+  private set callList(v: CallSite[] | undefined) {
+    this.shared.callList = v;
+  }
+
+  private get byNode(): Map<number, CallSite> {
+    return this.shared.byNode;
+  }
+
+  private get qualnames(): Map<number, string | undefined> {
+    return this.shared.qualnames;
+  }
 
   get text(): string {
     return this.analysis.text;
@@ -64,11 +98,24 @@ export class RuleContext {
   }
 
   /** Every call in the file that resolves to a known function, class, loss object or tensor method. */
+  /** Whether a finding at this range should carry its explanation (see RuleOptions.explain). */
+  shouldExplain(s: { start: number; end: number } | { startIndex: number; endIndex: number }): boolean {
+    const e = this.options.explain ?? true;
+    if (typeof e === 'boolean') return e;
+    const [a, b] = 'start' in s ? [s.start, s.end] : [s.startIndex, s.endIndex];
+    return a <= e && e <= b;
+  }
+
+  /** Every call node of the file, in source order (one query into the tree, shared by all rules). */
+  callNodes(): Node[] {
+    this.shared.callNodeList ??= this.root.descendantsOfType('call').filter((n): n is Node => n !== null);
+    return this.shared.callNodeList;
+  }
+
   calls(): CallSite[] {
     if (!this.callList) {
       this.callList = [];
-      for (const n of this.root.descendantsOfType('call')) {
-        if (!n) continue;
+      for (const n of this.callNodes()) {
         const site = this.resolveCall(n);
         if (site) {
           this.callList.push(site);
@@ -161,6 +208,14 @@ export class RuleContext {
 
   /** The canonical name an expression resolves to syntactically (a module, function or class). */
   qualnameOf(node: Node): string | undefined {
+    const id = node.id;
+    if (this.qualnames.has(id)) return this.qualnames.get(id);
+    const q = this.qualnameUncached(node);
+    this.qualnames.set(id, q);
+    return q;
+  }
+
+  private qualnameUncached(node: Node): string | undefined {
     if (node.type === 'identifier') {
       const b = this.binding(node);
       if (b?.kind === 'import') return b.qualname;

@@ -24,7 +24,7 @@ export const deprecatedTf1Api: Rule = {
       const d = checkName(ctx, n);
       if (d) out.push(d);
     }
-    for (const call of ctx.root.descendantsOfType('call')) {
+    for (const call of ctx.callNodes()) {
       if (call) out.push(...checkKeywords(ctx, call));
     }
     return out;

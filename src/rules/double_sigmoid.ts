@@ -26,7 +26,7 @@ export const doubleSigmoid: Rule = {
       return {
         ...d,
         message: `${d.message} The loss then sees probabilities squashed into [0.5, 0.731]: it can never predict below 0.5 or above 0.731.`,
-        explanation: explain(input ? smallValue(ctx, input) : undefined),
+        explanation: ctx.shouldExplain(d) ? explain(input ? smallValue(ctx, input) : undefined) : undefined,
       };
     });
   },

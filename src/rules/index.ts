@@ -20,6 +20,8 @@ export const RULES: Rule[] = [doubleSoftmax, doubleSigmoid, manualCrossEntropy, 
 export interface RunOptions extends RuleOptions {
   /** Severity per rule, or 'off'; rules not listed use their default. */
   severity?: Partial<Record<RuleName, Severity | 'off'>>;
+  /** Run only these rules (a hover re-runs one rule to explain one finding). */
+  only?: RuleName[];
 }
 
 /** Words without which no rule can fire: files without any of them are not parsed at all. */
@@ -39,7 +41,7 @@ export function runRules(analysis: FileAnalysis, opts: RunOptions = {}): Finding
   const out: Finding[] = [];
   for (const rule of RULES) {
     const severity = opts.severity?.[rule.name] ?? rule.defaultSeverity;
-    if (severity === 'off') continue;
+    if (severity === 'off' || (opts.only && !opts.only.includes(rule.name))) continue;
     for (const d of rule.check(ctx)) {
       const line = lineOf(analysis.text, d.start);
       const ign = ignored.get(line);

@@ -14,7 +14,7 @@ import { Fix, TextEdit } from './types';
  */
 export function findKerasDoubleSoftmax(ctx: RuleContext): Draft[] {
   const out: Draft[] = [];
-  for (const call of ctx.root.descendantsOfType('call')) {
+  for (const call of ctx.callNodes()) {
     const fn = call?.childForFieldName('function');
     if (!call || fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'compile') continue;
     const args = argsOf(call);
@@ -89,7 +89,7 @@ function softmaxHead(ctx: RuleContext, receiver: Node, before: number): Head | u
 function lastAdded(ctx: RuleContext, receiver: Node, after: number, before: number): Node | undefined {
   const binding = ctx.binding(receiver);
   let last: Node | undefined;
-  for (const call of ctx.root.descendantsOfType('call')) {
+  for (const call of ctx.callNodes()) {
     if (!call || call.startIndex < after || call.startIndex >= before) continue;
     const fn = call.childForFieldName('function');
     const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;

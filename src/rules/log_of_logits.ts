@@ -147,7 +147,7 @@ function finding(ctx: RuleContext, log: LogCall, logits: Node, ev: Evidence): Dr
   const imports: TextEdit[] = [];
   const ls = logSoftmaxOfLogits(ctx, fw, logits, log.site.kind === 'method', imports);
   if (ls) fixes.push({ title: 'Use log_softmax on the logits', edits: [{ ...span(log.site.node), newText: ls }, ...imports], preferred: fixes.length === 0 });
-  const explanation = explain(ctx, logits);
+  const explanation = ctx.shouldExplain(log.site.node) ? explain(ctx, logits) : undefined;
   return {
     ...span(log.site.node),
     message:

@@ -95,7 +95,7 @@ function softmaxProduct(ctx: RuleContext, product: LogProduct, src: ProbabilityS
   const ls = logSoftmaxFix(ctx, product.log, src, fixes.length === 0);
   if (ls) fixes.push(ls);
   const offer = fusedText && fw ? `${fusedSoftmaxName(ctx, fw)}(...)` : 'log_softmax';
-  const explanation = typeof axis === 'number' ? explainSoftmaxCE(ctx, { logits: src.input, labels: product.labels, axis, core }) : undefined;
+  const explanation = typeof axis === 'number' && ctx.shouldExplain(top) ? explainSoftmaxCE(ctx, { logits: src.input, labels: product.labels, axis, core }) : undefined;
   return {
     ...span(top),
     message: `Cross-entropy written by hand as -sum(y * log(softmax(x))): ${WHY_SOFTMAX}${guardNote(src)} Use ${offer} on the logits (${short(textOf(ctx, src.input))}).`,
@@ -109,7 +109,7 @@ function softmaxProduct(ctx: RuleContext, product: LogProduct, src: ProbabilityS
 function bareLogSoftmax(ctx: RuleContext, log: LogCall, src: ProbabilitySource): Draft {
   const fix = logSoftmaxFix(ctx, log, src, true);
   const axis = softmaxAxis(src.act);
-  const explanation = typeof axis === 'number' ? explainSoftmaxCE(ctx, { logits: src.input, labels: src.input, axis }) : undefined;
+  const explanation = typeof axis === 'number' && ctx.shouldExplain(log.site.node) ? explainSoftmaxCE(ctx, { logits: src.input, labels: src.input, axis }) : undefined;
   return {
     ...span(log.site.node),
     message: `log(softmax(x)) computed in two steps is ${WHY_SOFTMAX}${guardNote(src)} Use log_softmax on the logits (${short(textOf(ctx, src.input))}).`,
@@ -134,7 +134,7 @@ function binaryCrossEntropy(ctx: RuleContext, product: LogProduct, src: Probabil
   const fw = frameworkFor(ctx, src.act, product.log.site) ?? 'tensorflow';
   const imports: TextEdit[] = [];
   const fused = fusedSigmoidCE(ctx, fw, product.labels, src.input, imports);
-  const explanation = explainSigmoidCE(ctx, src.input, product.labels, core, inner % 2 ? 1 : -1);
+  const explanation = ctx.shouldExplain(topOf(form.node, steps)) ? explainSigmoidCE(ctx, src.input, product.labels, core, inner % 2 ? 1 : -1) : undefined;
   return {
     ...span(topOf(form.node, steps)),
     message:

@@ -23,7 +23,7 @@ export const oneHotOfOneHot: Rule = {
   summary: 'one_hot applied to labels that are already one-hot (the result gains an extra class axis)',
   check(ctx) {
     const out: Draft[] = [];
-    for (const call of ctx.root.descendantsOfType('call')) {
+    for (const call of ctx.callNodes()) {
       if (!call) continue;
       const spec = oneHotSpec(ctx, call);
       if (!spec) continue;

@@ -51,7 +51,7 @@ function finding(ctx: RuleContext, product: LogProduct, src: ProbabilitySource):
   const classes = summed
     ? ` Summed over classes, this is the softmax cross-entropy formula applied to independent sigmoid outputs: it treats the classes as mutually exclusive, yet nothing makes the ${q} values compete.`
     : '';
-  const explanation = explain(ctx, product, src);
+  const explanation = ctx.shouldExplain(topOf(product.node, steps)) ? explain(ctx, product, src) : undefined;
   return {
     ...span(topOf(product.node, steps)),
     message:
