@@ -63,6 +63,23 @@ export class Evaluator {
     this.limits = opts.limits ?? DEFAULT_LIMITS;
   }
 
+  /** Node id -> value used instead of evaluating that node (see evaluateWith). */
+  private overrides?: Map<number, Value>;
+
+  /**
+   * Evaluates `node` as if the nodes in `overrides` had the given values: how a rule computes a
+   * loss "as meant" (the logits instead of their softmax) without editing or re-parsing the file.
+   */
+  evaluateWith(node: Node, overrides: Map<number, Value>): Value {
+    const saved = this.overrides;
+    this.overrides = overrides;
+    try {
+      return this.evaluate(node);
+    } finally {
+      this.overrides = saved;
+    }
+  }
+
   /** Evaluates `node` where it stands in the file (its names resolve at its position). */
   evaluate(node: Node, feeds?: Feeds): Value {
     this.touchedKnown = false;
@@ -87,6 +104,8 @@ export class Evaluator {
 
   eval(node: Node, ctx: Ctx): Value {
     this.tick(node);
+    const o = this.overrides?.get(node.id);
+    if (o) return o;
     if (ctx.depth > 200) throw new EvalError('expression nested too deeply to evaluate (over 200 levels)', true, node);
     const c: Ctx = { ...ctx, depth: ctx.depth + 1 };
     switch (node.type) {

@@ -2,7 +2,11 @@ import { inferOrder } from '../python/calls/positional';
 import type { Node } from '../python/parser';
 import { CallSite, RuleContext } from './context';
 import { findKerasDoubleSoftmax } from './keras_softmax_head';
+import { formatNumpy } from '../core/format';
+import { Tensor } from '../core/tensor';
+import { Value } from '../python/values';
 import { Draft, Rule, span, textOf } from './rule';
+import { Explanation } from './types';
 
 /**
  * double-softmax (LL101): the output of a softmax reaches an argument that expects logits, so
@@ -38,6 +42,7 @@ export function findDoubleActivation(ctx: RuleContext, activation: 'softmax' | '
     if (!act || !act.roles.includes(activation)) continue;
     const input = activationInput(act);
     if (!input) continue;
+    const explanation = ctx.shouldExplain(logits) ? explainTwice(ctx, site, logits, input, activation) : undefined;
     const via = chain.length > 1 && chain[0].type === 'identifier' ? ` (through '${chain[0].text}')` : '';
     const where = logits.startIndex === def.startIndex ? '' : via;
     out.push({
@@ -53,9 +58,46 @@ export function findDoubleActivation(ctx: RuleContext, activation: 'softmax' | '
           preferred: true,
         },
       ],
+      ...(explanation ? { explanation } : {}),
     });
   }
   return out;
+}
+
+/**
+ * The loss as written (activation applied twice) and as meant (the activation's input passed
+ * as the logits), evaluated by the evaluator with the argument overridden; plus the bound the
+ * double activation imposes: log(1 + (C-1)/e) for softmax over C classes, [0.5, 0.731] for sigmoid.
+ */
+function explainTwice(ctx: RuleContext, site: CallSite, logits: Node, input: Node, activation: 'softmax' | 'sigmoid'): Explanation | undefined {
+  const ev = ctx.analysis.evaluator;
+  let written: Value;
+  let meant: Value;
+  let inputValue: Value;
+  try {
+    written = ev.evaluate(site.node);
+    inputValue = ev.evaluate(input);
+    meant = ev.evaluateWith(site.node, new Map([[logits.id, inputValue]]));
+  } catch {
+    return undefined;
+  }
+  if (written.kind !== 'tensor' || meant.kind !== 'tensor' || inputValue.kind !== 'tensor') return undefined;
+  const print = (t: Tensor) => (t.size > 64 ? `${t.dtype}[${t.shape.join(', ')}]` : formatNumpy(t).replace(/\s+/g, ' '));
+  const details: string[] = [];
+  const x = inputValue.tensor;
+  if (activation === 'softmax' && x.rank >= 1) {
+    const axis = site.qualname.startsWith('torch.') && x.rank >= 2 ? 1 : x.rank - 1;
+    const c = x.shape[axis];
+    const bound = Math.log(1 + (c - 1) / Math.E);
+    details.push(`with ${c} classes a double softmax keeps every per-example loss >= log(1 + (C-1)/e) = ${bound.toPrecision(4)}, even for perfect logits`);
+  } else if (activation === 'sigmoid') {
+    details.push('after a double sigmoid the predicted probabilities stay within [0.5, 0.731]');
+  }
+  return {
+    asWritten: `${site.display}(${activation}(${short(textOf(ctx, input))}), ...) = ${print(written.tensor)} (${written.tensor.dtype})`,
+    asMeant: `${site.display}(${short(textOf(ctx, input))}, ...) = ${print(meant.tensor)}`,
+    details,
+  };
 }
 
 /** The argument of a loss call that must hold logits, or undefined when this call takes probabilities. */

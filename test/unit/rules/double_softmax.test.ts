@@ -64,3 +64,18 @@ describe('rule double-softmax (LL101)', () => {
     assert.equal((await check(src, { severity: { 'double-softmax': 'off' } })).length, 0);
   });
 });
+
+describe('double-softmax explanation: the loss as written and as meant', () => {
+  it('evaluates both, with the log(1 + (C-1)/e) bound', async () => {
+    const src = 'import torch\nimport torch.nn.functional as F\nz = torch.tensor([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]])\ny = torch.tensor([0, 1])\nloss = F.cross_entropy(F.softmax(z, dim=1), y)\n';
+    const [f] = (await check(src)).filter((x) => x.rule === 'double-softmax');
+    const e = f.explanation!;
+    // Exact values (mpmath on the float32 inputs, rounded to float32):
+    //   as meant   F.cross_entropy(z, y)             = 0.31853977
+    //   as written F.cross_entropy(softmax(z), y)    = 0.74501026 (softmax rounded to float32 first)
+    assert.match(e.asMeant!, /= 0\.31853977$/);
+    assert.match(e.asWritten!, /= 0\.74501026 \(float32\)$/);
+    // log(1 + 2/e) = 0.5514 for C = 3
+    assert.match(e.details![0], /3 classes .* = 0\.5514/);
+  });
+});
