@@ -4,11 +4,13 @@
 //   dist/web/extension.js  the extension for the web-worker extension host ("browser")
 //   dist/webview/          the Loss Lens panel's own bundle (main.js, panel.css), loaded by the webview
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'fs';
+import { copyFileSync, mkdirSync, rmSync } from 'fs';
 import { createRequire } from 'module';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
+// A production build (the .vsix) starts from an empty dist/: no source maps, no test bundles.
+if (production) rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 
 await esbuild.build({

@@ -22,6 +22,8 @@ export function explainText(m: PanelModel): string {
     out.push(`dtype ${m.dtype}${m.shape ? `, shape ${shape(m.shape)}` : ''}`, '');
   }
   if (m.reduced) out.push(`Reduced: ${code(m.reduced.value.text)}, ${escape(m.reduced.description)}.`, '');
+  const probs = m.tables.find((t) => t.role === 'probabilities');
+  if (probs && probs.rows.length) out.push(`${escape(probs.caption)}:`, '', block(probabilityBlock(probs)), '');
   const table = m.tables.find((t) => t.rows.some((r) => r.loss || r.predicted !== undefined));
   if (table) {
     const lines = table.rows.slice(0, MAX_ROWS).map((r) => {
@@ -46,6 +48,19 @@ export function explainText(m: PanelModel): string {
   for (const n of m.notes) out.push(`- ${escape(n)}`);
   while (out.length && out[out.length - 1] === '') out.pop();
   return out.join('\n');
+}
+
+const MAX_COLUMNS = 10;
+
+/** The probability rows as aligned text (capped at MAX_ROWS x MAX_COLUMNS), for a fenced block. */
+function probabilityBlock(t: PanelModel['tables'][number]): string {
+  const rows = t.rows.slice(0, MAX_ROWS).map((r) => {
+    const cells = r.cells.slice(0, MAX_COLUMNS).map((c) => c.text);
+    const more = t.totalColumns > MAX_COLUMNS ? ' ...' : '';
+    return `${r.label.padEnd(7)} ${cells.join('  ')}${more}`;
+  });
+  if (t.totalRows > MAX_ROWS) rows.push(`... ${t.totalRows - MAX_ROWS} more rows`);
+  return rows.join('\n');
 }
 
 function shape(s: readonly (number | null)[]): string {

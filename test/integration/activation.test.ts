@@ -1,0 +1,27 @@
+import { strict as assert } from 'assert';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, lossLens } from './helpers';
+
+const COMMANDS = ['lossLens.evaluateSelection', 'lossLens.explainLossAtCursor', 'lossLens.openPanel', 'lossLens.showLogs'];
+
+describe('Loss Lens in a real VS Code: activation', () => {
+  it('loads, activates and returns its test hooks', async () => {
+    const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+    console.log(`    (VS Code ${vscode.version}, ${vscode.env.appName}, ${node ? `Node ${node} extension host` : 'web-worker extension host'})`);
+    const api = await lossLens();
+    assert.ok(vscode.extensions.getExtension(EXTENSION_ID)?.isActive);
+    const hooks = api.testHooks();
+    assert.ok(Array.isArray(hooks.panel.sent) && Array.isArray(hooks.panel.received));
+  });
+
+  it('registers its four commands', async () => {
+    await lossLens();
+    const all = new Set(await vscode.commands.getCommands(true));
+    for (const c of COMMANDS) assert.ok(all.has(c), `${c} is not registered`);
+  });
+
+  it('Show Logs runs without an error', async () => {
+    await vscode.commands.executeCommand('lossLens.showLogs');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+  });
+});

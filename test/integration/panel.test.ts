@@ -1,0 +1,54 @@
+import { strict as assert } from 'assert';
+import * as vscode from 'vscode';
+import type { FromPanel, PanelModel } from '../../webview/protocol';
+import { closeEverything, openFixture, panelMessages, rangeOf, screenshot, waitFor } from './helpers';
+
+type Rendered = Extract<FromPanel, { type: 'rendered' }>;
+
+/**
+ * The webview's 'rendered' for the model titled `title`, among the messages after the first
+ * `skip` (a freshly opened webview may first render its restored or empty state).
+ */
+function waitForRendered(skip: number, title: string): Promise<Rendered> {
+  return waitFor(`the webview's 'rendered' for "${title}"`, async () =>
+    (await panelMessages()).received.slice(skip).find((m): m is Rendered => m.type === 'rendered' && m.title === title));
+}
+
+describe('Loss Lens in a real VS Code: the panel', () => {
+  afterEach(closeEverything);
+
+  it('Open Panel, then Evaluate Selection on an array literal: the webview renders its 2 rows', async () => {
+    const ed = await openFixture('hover_values.py');
+    const seen = (await panelMessages()).received.length;
+    await vscode.commands.executeCommand('lossLens.openPanel');
+    await waitFor("the webview's 'ready'", async () => (await panelMessages()).received.slice(seen).some((m) => m.type === 'ready'));
+
+    await vscode.window.showTextDocument(ed.document, vscode.ViewColumn.One);
+    const literal = rangeOf(ed.document, '[[1.0, 2.0, 3.0], [1.0, 2.0, 0.5]]');
+    vscode.window.activeTextEditor!.selection = new vscode.Selection(literal.start, literal.end);
+    const { sent, received } = await panelMessages();
+    const model = await vscode.commands.executeCommand<PanelModel | undefined>('lossLens.evaluateSelection');
+    assert.ok(model, 'Evaluate Selection returns the model it shows');
+    const rendered = await waitForRendered(received.length, model.title);
+    assert.equal(rendered.rows, 2);
+    assert.ok((await panelMessages()).sent.slice(sent.length).some((m) => m.type === 'show'), "the extension sent 'show'");
+  });
+
+  it('Explain Loss at Cursor on F.cross_entropy: the panel shows the per-row losses and the mean', async () => {
+    const ed = await openFixture('hover_values.py');
+    const at = rangeOf(ed.document, 'cross_entropy(logits').start.translate(0, 3);
+    ed.selection = new vscode.Selection(at, at);
+    const before = (await panelMessages()).received.length;
+    const model = await vscode.commands.executeCommand<PanelModel | undefined>('lossLens.explainLossAtCursor');
+    assert.ok(model, 'Explain Loss at Cursor returns the model it shows');
+    assert.equal(model.kind, 'loss');
+    assert.ok(model.reduced, 'a reduced value');
+    assert.ok(Math.abs(Number(model.reduced.value.value) - 0.31853977) < 1e-4, `mean loss, got ${model.reduced.value.text}`);
+    const rendered = await waitForRendered(before, model.title);
+    assert.equal(rendered.rows, 2);
+    // Screenshot for the docs: editor and panel side by side, without the side bar.
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await screenshot('loss-lens-panel', ['iframe.webview.ready']);
+    await vscode.commands.executeCommand('workbench.view.explorer');
+  });
+});
