@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { FileAnalysis } from '../python/analyze';
 import { checkSource } from '../python/budget';
 import { JoinedCells, joinCells } from '../python/notebook';
-import { ParseTimeout, PythonParser } from '../python/parser';
+import { editTree } from '../python/incremental';
+import { ParseTimeout, PythonParser, Tree } from '../python/parser';
 import { Finding, mayHaveFindings, runRules } from '../rules';
 import { Disposable } from './disposable';
 import { Logger } from './log';
@@ -15,7 +16,10 @@ import { Settings } from './settings';
 export interface DocView {
   key: string;
   analysis?: FileAnalysis;
-  findings: Finding[];
+  /** The rule findings inside this document (computed on first use, then cached with the analysis). */
+  findings(): Finding[];
+  /** Whether findings() is already computed (a hover does not start the rules itself). */
+  hasFindings(): boolean;
   /** Why there is no analysis (too large, binary, parse budget exceeded). */
   problem?: string;
   /** Offset of the document's text inside the analysed text. */
@@ -26,10 +30,14 @@ export interface DocView {
 interface Entry {
   key: string;
   analysis?: FileAnalysis;
-  findings: Finding[];
+  findings?: Finding[];
   problem?: string;
   joined?: JoinedCells;
   cells?: vscode.NotebookCell[];
+  /** The tree of this entry, copied and edited with the changes since (for an incremental re-parse). */
+  edited?: Tree;
+  /** The document version `edited` corresponds to. */
+  editedVersion?: number;
 }
 
 /** Time budget for one analysis (parse, evaluation of every statement, rules). */
@@ -50,6 +58,7 @@ export class AnalysisService extends Disposable {
   ) {
     super();
     this.register(vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri.toString())));
+    this.register(vscode.workspace.onDidChangeTextDocument((e) => this.trackEdits(e)));
     this.register(vscode.workspace.onDidCloseNotebookDocument((n) => this.forget(n.uri.toString())));
   }
 
@@ -78,23 +87,79 @@ export class AnalysisService extends Disposable {
       });
       const base = e.joined!.starts[index];
       const length = e.joined!.lengths[index];
-      return { key, analysis: e.analysis, problem: e.problem, base, length, findings: e.findings.filter((f) => f.start >= base && f.start <= base + length) };
+      return {
+        key, analysis: e.analysis, problem: e.problem, base, length,
+        findings: () => this.findings(e, nb.uri.toString()).filter((f) => f.start >= base && f.start <= base + length),
+        hasFindings: () => e.findings !== undefined,
+      };
     }
-    const key = `${doc.uri.toString()}@${doc.version}`;
-    const e = this.entry(doc.uri.toString(), key, () => this.analyse(parser, doc.getText(), doc.uri.toString(), token));
-    return { key, analysis: e.analysis, problem: e.problem, findings: e.findings, base: 0, length: doc.getText().length };
+    const uri = doc.uri.toString();
+    const key = `${uri}@${doc.version}`;
+    const previous = this.entries.get(uri);
+    const oldTree = previous?.edited && previous.editedVersion === doc.version ? previous.edited : undefined;
+    const e = this.entry(uri, key, () => this.analyse(parser, doc.getText(), uri, token, oldTree));
+    return { key, analysis: e.analysis, problem: e.problem, findings: () => this.findings(e, uri), hasFindings: () => e.findings !== undefined, base: 0, length: doc.getText().length };
+  }
+
+  /** Runs the rules once per analysed version (diagnostics, code actions and hovers share them). */
+  private findings(e: Entry, label: string): Finding[] {
+    if (e.findings) return e.findings;
+    e.findings = [];
+    if (!e.analysis || !mayHaveFindings(e.analysis.text)) return e.findings;
+    const t0 = Date.now();
+    const ev = e.analysis.evaluator;
+    ev.setBudget(t0 + BUDGET_MS);
+    try {
+      e.findings = runRules(e.analysis, { ...this.settings().rules, explain: false });
+    } catch (err) {
+      this.log.error(`rules failed on ${label}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    } finally {
+      ev.setBudget(undefined);
+    }
+    this.log.trace(`rules on ${label}: ${e.findings.length} finding(s) in ${Date.now() - t0} ms`);
+    return e.findings;
+  }
+
+  /**
+   * Keeps an edited copy of the last tree in step with single-change edits, so the next analysis
+   * re-parses incrementally. Several changes at once (multi-cursor) fall back to a full parse.
+   */
+  private trackEdits(ev: vscode.TextDocumentChangeEvent): void {
+    const uri = ev.document.uri.toString();
+    const e = this.entries.get(uri);
+    if (!e || e.joined || !e.analysis || ev.contentChanges.length === 0) return;
+    const v = ev.document.version;
+    let base: Tree | undefined;
+    if (e.edited && e.editedVersion === v - 1) base = e.edited;
+    else {
+      e.edited?.delete();
+      base = e.key === `${uri}@${v - 1}` ? e.analysis.tree.copy() : undefined;
+    }
+    e.edited = undefined;
+    if (!base) return;
+    if (ev.contentChanges.length !== 1) {
+      base.delete();
+      return;
+    }
+    const c = ev.contentChanges[0];
+    editTree(base, { offset: c.rangeOffset, length: c.rangeLength, text: c.text, start: c.range.start, end: c.range.end });
+    e.edited = base;
+    e.editedVersion = v;
   }
 
   private entry(uri: string, key: string, make: () => Omit<Entry, 'key'>): Entry {
     const old = this.entries.get(uri);
     if (old?.key === key) return old;
     const e = { key, ...make() };
-    if (old) old.analysis?.tree.delete();
+    if (old) {
+      old.analysis?.tree.delete();
+      old.edited?.delete();
+    }
     this.entries.set(uri, e);
     return e;
   }
 
-  private analyse(parser: PythonParser, text: string, label: string, token?: vscode.CancellationToken): Omit<Entry, 'key'> {
+  private analyse(parser: PythonParser, text: string, label: string, token?: vscode.CancellationToken, oldTree?: Tree): Omit<Entry, 'key'> {
     const t0 = Date.now();
     const problem = checkSource(text);
     if (problem) return { findings: [], problem };
@@ -102,27 +167,22 @@ export class AnalysisService extends Disposable {
     const isCancelled = () => token?.isCancellationRequested ?? false;
     let tree;
     try {
-      tree = parser.parse(text, { deadline, isCancelled });
+      tree = parser.parse(text, { deadline, isCancelled, oldTree });
     } catch (e) {
       if (e instanceof ParseTimeout) return { findings: [], problem: e.message };
       throw e;
     }
     const analysis = new FileAnalysis(tree, text, { deadline, isCancelled });
-    let findings: Finding[] = [];
-    try {
-      findings = mayHaveFindings(text) ? runRules(analysis, { ...this.settings().rules, explain: false }) : [];
-    } catch (e) {
-      this.log.error(`rules failed on ${label}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    }
     analysis.evaluator.setBudget(undefined);
-    this.log.trace(`analysed ${label} in ${Date.now() - t0} ms: ${findings.length} finding(s)`);
-    return { analysis, findings };
+    this.log.trace(`parsed ${label}${oldTree ? ' incrementally' : ''} in ${Date.now() - t0} ms`);
+    return { analysis };
   }
 
   private forget(uri: string): void {
     const e = this.entries.get(uri);
     if (!e) return;
     e.analysis?.tree.delete();
+    e.edited?.delete();
     this.entries.delete(uri);
   }
 

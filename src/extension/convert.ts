@@ -34,5 +34,5 @@ export function toDiagnostic(doc: vscode.TextDocument, view: DocView, f: Finding
 /** The finding a diagnostic came from (same code and range), to find its fixes. */
 export function findingFor(doc: vscode.TextDocument, view: DocView, d: vscode.Diagnostic): Finding | undefined {
   const code = typeof d.code === 'object' ? String(d.code.value) : String(d.code ?? '');
-  return view.findings.find((f) => f.code === code && rangeOf(doc, view, f).isEqual(d.range));
+  return view.findings().find((f) => f.code === code && rangeOf(doc, view, f).isEqual(d.range));
 }

@@ -76,7 +76,7 @@ export class DiagnosticsManager extends Disposable {
       // Drop results for a document that changed or closed meanwhile.
       if (!view || token.isCancellationRequested || doc.isClosed || doc.version !== version) return;
       if (notebookOf(doc) === undefined && doc.uri.scheme === 'vscode-notebook-cell') return;
-      this.collection.set(doc.uri, view.findings.map((f) => toDiagnostic(doc, view, f, this.extensionUri)));
+      this.collection.set(doc.uri, view.findings().map((f) => toDiagnostic(doc, view, f, this.extensionUri)));
       if (view.problem) this.log.info(`${doc.uri.toString()}: not analysed: ${view.problem}`);
     } catch (e) {
       this.log.error(`diagnostics failed for ${doc.uri.toString()}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);

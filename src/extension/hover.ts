@@ -29,7 +29,7 @@ export class LossHover implements vscode.HoverProvider {
     ev.setBudget(Date.now() + HOVER_BUDGET_MS, () => token.isCancellationRequested);
     try {
       // Diagnostics are computed without their numbers; the finding under the cursor gets them now.
-      const here = view.findings.filter((f) => f.start <= offset && offset <= f.end);
+      const here = view.hasFindings() ? view.findings().filter((f) => f.start <= offset && offset <= f.end) : [];
       if (here.length) {
         const explained = runRules(view.analysis, { ...this.settings().rules, explain: offset, only: here.map((f) => f.rule) });
         for (const f of explained) if (f.explanation && f.start <= offset && offset <= f.end) parts.push(markdown(findingText(f, f.explanation)));
