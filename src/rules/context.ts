@@ -56,7 +56,7 @@ const METHOD_ROLES: Record<string, string[]> = {
 interface Shared {
   callList?: CallSite[];
   callNodeList?: Node[];
-  byNode: Map<number, CallSite>;
+  byNode: Map<number, CallSite | undefined>;
   qualnames: Map<number, string | undefined>;
 }
 const sharedByAnalysis = new WeakMap<FileAnalysis, Shared>();
@@ -81,7 +81,7 @@ export class RuleContext {
     this.shared.callList = v;
   }
 
-  private get byNode(): Map<number, CallSite> {
+  private get byNode(): Map<number, CallSite | undefined> {
     return this.shared.byNode;
   }
 
@@ -116,20 +116,19 @@ export class RuleContext {
     if (!this.callList) {
       this.callList = [];
       for (const n of this.callNodes()) {
-        const site = this.resolveCall(n);
-        if (site) {
-          this.callList.push(site);
-          this.byNode.set(n.id, site);
-        }
+        const site = this.site(n);
+        if (site) this.callList.push(site);
       }
     }
     return this.callList;
   }
 
-  /** The call site of a call node, if it resolves. */
+  /** The call site of a call node, if it resolves (resolved on demand and memoised). */
   site(node: Node): CallSite | undefined {
-    this.calls();
-    return this.byNode.get(node.id);
+    if (this.byNode.has(node.id)) return this.byNode.get(node.id);
+    const site = this.resolveCall(node);
+    this.byNode.set(node.id, site);
+    return site;
   }
 
   /** Calls with a role ('softmax', 'expects-logits', 'loss', ...). */
