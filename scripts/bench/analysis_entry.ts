@@ -11,7 +11,7 @@ import { nodeParserAssets } from '../../src/cli/assets';
 import { checkFile } from '../../src/cli/check';
 import { collectFiles } from '../../src/cli/walk';
 import { FileAnalysis } from '../../src/python/analyze';
-import { explainAt } from '../../src/python/explain';
+import { explainAt } from '../../src/explain/explain';
 import { editTree } from '../../src/python/incremental';
 import { PythonParser } from '../../src/python/parser';
 import { runRules } from '../../src/rules';

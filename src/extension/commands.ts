@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { explainAt, explainRange } from '../python/explain';
+import { explainAt, explainRange } from '../explain/explain';
 import { PanelModel } from '../../webview/protocol';
 import { AnalysisService, DocView } from './analysis';
 import { Logger } from './log';

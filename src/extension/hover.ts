@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { explainAt, explainText } from '../python/explain';
-import { code } from '../python/explain_text';
+import { explainAt, explainText } from '../explain/explain';
+import { code } from '../explain/explain_text';
 import { Explanation, Finding } from '../rules/types';
 import { runRules } from '../rules';
 import { AnalysisService } from './analysis';

@@ -5,6 +5,7 @@ import { canonicalName, lookupClass, lookupFunction } from '../python/calls/regi
 import { CONVENTIONAL, displayName } from '../python/evaluator';
 import type { Node } from '../python/parser';
 import { Binding } from '../python/scope';
+import { argsOf, unparen } from '../python/syntax';
 import { Framework } from '../python/values';
 
 /**
@@ -147,8 +148,8 @@ export class RuleContext {
     let cur = node;
     for (let i = 0; i < depth; i++) {
       if (cur.type === 'parenthesized_expression') {
-        const inner = cur.namedChildren.find((c) => c && c.type !== 'comment');
-        if (!inner) break;
+        const inner = unparen(cur);
+        if (inner === cur) break;
         cur = inner;
         chain.push(cur);
         continue;
@@ -269,17 +270,7 @@ export class RuleContext {
   }
 
   private bind(n: Node, qualname: string, kind: CallSite['kind'], sig: Signature, roles: string[], framework?: Framework): CallSite {
-    const argList = n.childForFieldName('arguments');
-    const positional: Node[] = [];
-    const keywords = new Map<string, Node>();
-    for (const a of argList?.namedChildren ?? []) {
-      if (!a || a.type === 'comment') continue;
-      if (a.type === 'keyword_argument') {
-        const k = a.childForFieldName('name')?.text;
-        const v = a.childForFieldName('value');
-        if (k && v) keywords.set(k, v);
-      } else positional.push(a);
-    }
+    const { positional, keywords } = argsOf(n);
     const args = new Map<string, Node>();
     positional.forEach((p, i) => {
       if (i < sig.params.length) args.set(sig.params[i], p);

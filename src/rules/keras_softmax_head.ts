@@ -1,6 +1,6 @@
 import { canonicalName } from '../python/calls/registry';
 import type { Node } from '../python/parser';
-import { argsOf } from './call_args';
+import { argsOf } from '../python/syntax';
 import { RuleContext } from './context';
 import { Draft, span, textOf } from './rule';
 import { Fix, TextEdit } from './types';

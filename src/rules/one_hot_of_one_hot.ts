@@ -2,7 +2,7 @@ import { formatShape } from '../core/tensor';
 import { canonicalName } from '../python/calls/registry';
 import type { Node } from '../python/parser';
 import { Value } from '../python/values';
-import { argsOf } from './call_args';
+import { argsOf } from '../python/syntax';
 import { RuleContext } from './context';
 import { Draft, Rule, span, textOf } from './rule';
 

@@ -9,16 +9,9 @@ import { textOf } from './rule';
  * and the linear wrappers (sums, means, negations, .eval) around an expression.
  */
 
-/** Parentheses removed. */
-export function unparen(n: Node): Node {
-  let cur = n;
-  while (cur.type === 'parenthesized_expression') {
-    const inner = cur.namedChildren.find((c) => c && c.type !== 'comment');
-    if (!inner) break;
-    cur = inner;
-  }
-  return cur;
-}
+import { unparen } from '../python/syntax';
+
+export { unparen };
 
 /** A unary minus (`-x`). */
 export function isNegation(n: Node): boolean {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { explainAt } from '../../../src/python/explain';
+import { explainAt } from '../../../src/explain/explain';
 import { isFromPanel, isToPanel, toPanelState, PanelModel } from '../../../webview/protocol';
 import { describeModel } from '../../../webview/view';
 import { analyse } from '../../helpers/parser';

@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { FileAnalysis } from '../../../src/python/analyze';
-import { explainAt, explainRange, explainText } from '../../../src/python/explain';
+import { explainAt, explainRange, explainText } from '../../../src/explain/explain';
 import { PanelModel, TableModel, fromJsonNumber } from '../../../webview/protocol';
 import { analyse } from '../../helpers/parser';
 import { assertUlps } from '../../helpers/ulps';

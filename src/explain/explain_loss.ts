@@ -4,15 +4,15 @@ import { softmax } from '../core/softmax';
 import { Tensor } from '../core/tensor';
 import { Expectation, LabelKind, PanelModel } from '../../webview/protocol';
 import { CallSite } from '../rules/context';
-import { Args, bindArgs } from './calls/args';
-import { inferOrder } from './calls/positional';
-import { lookupClass, lookupFunction } from './calls/registry';
-import { DEFAULT_LIMITS } from './convert';
-import { Feeds } from './evaluator';
+import { Args, bindArgs } from '../python/calls/args';
+import { inferOrder } from '../python/calls/positional';
+import { lookupClass, lookupFunction } from '../python/calls/registry';
+import { DEFAULT_LIMITS } from '../python/convert';
+import { Feeds } from '../python/evaluator';
 import { ExplainContext, addNotes, asTensor, baseModel, intArg, plainArg, tryEval } from './explain_common';
 import { PrintStyle, RowInfo, asRows, frameworkName, nums, rowArgmax, rowsAreDistributions, styleOf, tableOf, valueText } from './explain_format';
-import type { Node } from './parser';
-import { EvalError, Framework, Value } from './values';
+import type { Node } from '../python/parser';
+import { EvalError, Framework, Value } from '../python/values';
 
 /**
  * The panel model of one loss call (a function or a loss object): which argument is the

@@ -4,7 +4,7 @@ import { argmax } from '../core/reduce';
 import { permute } from '../core/shape_ops';
 import { Tensor, normalizeAxis } from '../core/tensor';
 import { COLUMN_CAP, FrameworkName, Num, ROW_CAP, TableModel, TableRow, toJsonNumber } from '../../webview/protocol';
-import { Framework } from './values';
+import { Framework } from '../python/values';
 
 /**
  * Numbers and tables for the panel, printed the way the framework prints them: NumPy's str()

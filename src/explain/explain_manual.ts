@@ -7,11 +7,11 @@ import { logSoftmax, softmax } from '../core/softmax';
 import { Tensor, sameShape } from '../core/tensor';
 import { Comparison, PanelModel } from '../../webview/protocol';
 import { CallSite } from '../rules/context';
-import { Feeds } from './evaluator';
+import { Feeds } from '../python/evaluator';
 import { ExplainContext, addNotes, asTensor, baseModel, intArg, tryEval, unwrap } from './explain_common';
 import { PrintStyle, asRows, frameworkName, num, nums, rowArgmax, styleOf, tableOf, valueText } from './explain_format';
-import type { Node } from './parser';
-import { Framework } from './values';
+import type { Node } from '../python/parser';
+import { Framework } from '../python/values';
 
 /**
  * Cross-entropy written by hand: -sum(y * log(softmax(x))) and its variants (tf.log / np.log /

@@ -1,9 +1,19 @@
-import type { Node } from '../python/parser';
+import type { Node } from './parser';
 
-/**
- * The arguments of any call node, positional and by keyword, for calls the registry does not
- * know (one_hot spellings, Keras layers, model.compile). Comments are skipped.
- */
+/** Small helpers over tree-sitter-python nodes, shared by the rules and the explain layer. */
+
+/** The expression inside any number of parentheses. */
+export function unparen(n: Node): Node {
+  let cur = n;
+  while (cur.type === 'parenthesized_expression') {
+    const inner = cur.namedChildren.find((c) => c && c.type !== 'comment');
+    if (!inner) break;
+    cur = inner;
+  }
+  return cur;
+}
+
+/** A call's arguments: positional ones in order and keyword ones by name (comments skipped). */
 export function argsOf(call: Node): { positional: Node[]; keywords: Map<string, Node> } {
   const positional: Node[] = [];
   const keywords = new Map<string, Node>();

@@ -2,11 +2,12 @@ import { BudgetError, LossLensError } from '../core/errors';
 import { Tensor } from '../core/tensor';
 import { PanelModel } from '../../webview/protocol';
 import { RuleContext } from '../rules/context';
-import { FileAnalysis } from './analyze';
-import { DEFAULT_LIMITS, toTensor } from './convert';
-import { Feeds } from './evaluator';
-import type { Node } from './parser';
-import { EvalError, Framework, Value, describe } from './values';
+import { FileAnalysis } from '../python/analyze';
+import { DEFAULT_LIMITS, toTensor } from '../python/convert';
+import { Feeds } from '../python/evaluator';
+import type { Node } from '../python/parser';
+import { unparen } from '../python/syntax';
+import { EvalError, Framework, Value, describe } from '../python/values';
 
 /** What every explain step reads: the analysis, its syntactic call resolution, the document's uri. */
 export interface ExplainContext {
@@ -103,15 +104,7 @@ function readFeeds(cx: ExplainContext, node: Node | undefined): Feeds | undefine
 }
 
 /** Skips parentheses. */
-export function unwrap(n: Node): Node {
-  let cur = n;
-  while (cur.type === 'parenthesized_expression') {
-    const inner = cur.namedChildren.find((c) => c && c.type !== 'comment');
-    if (!inner) break;
-    cur = inner;
-  }
-  return cur;
-}
+export const unwrap = unparen;
 
 /** A model with only the source filled in; the explain steps fill the rest. */
 export function baseModel(cx: ExplainContext, node: Node, kind: PanelModel['kind'], title: string): PanelModel {

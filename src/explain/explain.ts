@@ -4,15 +4,15 @@ import { softmax } from '../core/softmax';
 import { Tensor } from '../core/tensor';
 import { PanelModel } from '../../webview/protocol';
 import { CallSite, RuleContext } from '../rules/context';
-import { FileAnalysis } from './analyze';
-import { Feeds } from './evaluator';
+import { FileAnalysis } from '../python/analyze';
+import { Feeds } from '../python/evaluator';
 import { ExplainContext, addNotes, asTensor, baseModel, feedsAround, intArg, tryEval, unwrap } from './explain_common';
 import { PrintStyle, asRows, frameworkName, rowArgmax, rowsAreDistributions, styleOf, tableOf, valueText } from './explain_format';
 import { lossModel } from './explain_loss';
 import { findManualCrossEntropy, manualModel } from './explain_manual';
-import { ReprError, parseArrayRepr } from './numpy_repr';
-import type { Node } from './parser';
-import { Framework } from './values';
+import { ReprError, parseArrayRepr } from '../python/numpy_repr';
+import type { Node } from '../python/parser';
+import { Framework } from '../python/values';
 
 export { explainText } from './explain_text';
 
