@@ -73,6 +73,9 @@ export interface ScopeIndex {
 
 const SCOPE_NODES = new Set(['function_definition', 'class_definition', 'lambda']);
 
+/** Statements whose blocks (directly or in else/elif/except/finally/case clauses) are walked. */
+const COMPOUND = new Set(['if_statement', 'for_statement', 'while_statement', 'try_statement', 'with_statement', 'match_statement', 'case_clause']);
+
 /** Collects the bindings of a parsed module. Iterative over statements, so deep files cannot blow the stack. */
 export function collectScopes(root: Node): ScopeIndex {
   const module = new Scope(root, undefined);
@@ -87,9 +90,12 @@ export function collectScopes(root: Node): ScopeIndex {
 
   const visitStatement = (stmt: Node, scope: Scope, depth: number): void => {
     switch (stmt.type) {
-      case 'expression_statement':
-        for (const e of stmt.namedChildren) if (e) visitExpression(e, stmt, scope);
+      case 'expression_statement': {
+        // An assignment is the statement's only child; other expression statements bind nothing.
+        const e = stmt.firstNamedChild;
+        if (e && (e.type === 'assignment' || e.type === 'augmented_assignment')) visitExpression(e, stmt, scope);
         return;
+      }
       case 'import_statement':
         for (const n of stmt.childrenForFieldName('name')) {
           if (!n) continue;
@@ -144,7 +150,9 @@ export function collectScopes(root: Node): ScopeIndex {
         }
         break;
     }
-    // Compound statements: their blocks, in order, in the same scope.
+    // Compound statements: their blocks, in order, in the same scope. (Simple statements have
+    // no blocks: skip walking their children, which costs a call into the parser per child.)
+    if (!COMPOUND.has(stmt.type)) return;
     for (const child of stmt.namedChildren) {
       if (!child) continue;
       if (child.type === 'block') visitBlock(child, scope, depth + 1);

@@ -135,3 +135,20 @@ describe('tensor methods', () => {
     assert.deepEqual(values(r.get('d')), [0, Math.fround(Math.log(2))]);
   });
 });
+
+describe('bindings inside compound statements', () => {
+  it('if/else, for, while, try/except, with, match/case bodies bind names in order', async () => {
+    const src = [
+      'import numpy as np',
+      'if True:\n    a = np.array([1.0])\nelse:\n    a = np.array([2.0])',
+      'for i in range(3):\n    b = np.array([3.0])',
+      'while False:\n    c = np.array([4.0])',
+      'try:\n    d = np.array([5.0])\nexcept Exception:\n    d = np.array([6.0])',
+      'match 1:\n    case 1:\n        e = np.array([7.0])',
+      'z = np.exp(a) + b + c + d + e',
+    ].join('\n') + '\n';
+    const r = await results(src);
+    // the last textual binding wins: a = 2, d = 6
+    assert.deepEqual(values(r.get('z')), [Math.exp(2) + 3 + 4 + 6 + 7]);
+  });
+});
