@@ -38,6 +38,10 @@ interface Entry {
   edited?: Tree;
   /** The document version `edited` corresponds to. */
   editedVersion?: number;
+  /** Smallest offset changed since this entry's version (text before it is unchanged). */
+  firstChange?: number;
+  /** The document version that firstChange is up to date with. */
+  changedVersion?: number;
 }
 
 /** Time budget for one analysis (parse, evaluation of every statement, rules). */
@@ -67,6 +71,26 @@ export class AnalysisService extends Disposable {
     const parser = await this.parser;
     if (token?.isCancellationRequested) return undefined;
     return this.viewSync(parser, doc, token);
+  }
+
+  /**
+   * For a hover: the current analysis if it is cached; otherwise the previous version's, when
+   * every edit since lies after the statement under the cursor. Evaluation only reads code before
+   * the hovered statement (names resolve to earlier bindings), so that analysis gives exactly the
+   * same answer, without a re-parse on the hover's clock. Returns undefined when neither applies.
+   */
+  cachedViewForHover(doc: vscode.TextDocument, offset: number): DocView | undefined {
+    const uri = doc.uri.toString();
+    const e = this.entries.get(uri);
+    if (!e || e.joined || !e.analysis) return undefined;
+    const stale = e.key !== `${uri}@${doc.version}`;
+    if (stale) {
+      if (e.changedVersion !== doc.version || e.firstChange === undefined) return undefined;
+      let stmt = e.analysis.tree.rootNode.descendantForIndex(offset, offset);
+      while (stmt && stmt.parent && stmt.parent.type !== 'module' && stmt.parent.type !== 'block') stmt = stmt.parent;
+      if (!stmt || stmt.endIndex >= e.firstChange) return undefined;
+    }
+    return { key: e.key, analysis: e.analysis, problem: e.problem, findings: () => this.findings(e, uri), hasFindings: () => e.findings !== undefined, base: 0, length: e.analysis.text.length };
   }
 
   /** Drops cached analyses (settings changed). */
@@ -129,6 +153,10 @@ export class AnalysisService extends Disposable {
     const e = this.entries.get(uri);
     if (!e || e.joined || !e.analysis || ev.contentChanges.length === 0) return;
     const v = ev.document.version;
+    const since = e.changedVersion === v - 1 || e.key === `${uri}@${v - 1}`;
+    const first = Math.min(...ev.contentChanges.map((c) => c.rangeOffset));
+    e.firstChange = since ? Math.min(e.firstChange ?? Infinity, first) : undefined;
+    e.changedVersion = since ? v : undefined;
     let base: Tree | undefined;
     if (e.edited && e.editedVersion === v - 1) base = e.edited;
     else {

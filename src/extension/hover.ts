@@ -21,9 +21,10 @@ export class LossHover implements vscode.HoverProvider {
   ) {}
 
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
-    const view = await this.analysis.view(doc, token);
+    const offsetInDoc = doc.offsetAt(pos);
+    const view = this.analysis.cachedViewForHover(doc, offsetInDoc) ?? (await this.analysis.view(doc, token));
     if (!view?.analysis || token.isCancellationRequested) return undefined;
-    const offset = doc.offsetAt(pos) + view.base;
+    const offset = offsetInDoc + view.base;
     const parts: vscode.MarkdownString[] = [];
     const ev = view.analysis.evaluator;
     ev.setBudget(Date.now() + HOVER_BUDGET_MS, () => token.isCancellationRequested);
