@@ -149,7 +149,8 @@ export class LossPanel extends Disposable {
         if (this.last) this.post(this.last);
         break;
       case 'reveal':
-        void this.revealSource(m.uri, m.line);
+        // Only documents this panel showed a result for: the webview is not trusted to name files.
+        if (this.sent.some((t) => t.type === 'show' && t.model.source.uri === m.uri)) void this.revealSource(m.uri, m.line);
         break;
       case 'rendered':
         break;
