@@ -9,6 +9,8 @@ import { LossPanel } from './panel';
  * The four commands. Evaluate Selection and Explain Loss at Cursor show their result in the
  * panel and also return the model (so tests and other extensions can use it).
  */
+const COMMAND_BUDGET_MS = 2000;
+
 export function registerCommands(analysis: AnalysisService, panel: LossPanel, log: Logger): vscode.Disposable[] {
   const withEditor = async (f: (ed: vscode.TextEditor) => Promise<PanelModel | undefined>) => {
     const ed = vscode.window.activeTextEditor;
@@ -34,6 +36,17 @@ export function registerCommands(analysis: AnalysisService, panel: LossPanel, lo
     return view;
   };
 
+  /** A command may evaluate more than a hover, but never without a time budget. */
+  const budgeted = <T>(view: DocView, f: () => T): T => {
+    const ev = view.analysis!.evaluator;
+    ev.setBudget(Date.now() + COMMAND_BUDGET_MS);
+    try {
+      return f();
+    } finally {
+      ev.setBudget(undefined);
+    }
+  };
+
   return [
     vscode.commands.registerCommand('lossLens.evaluateSelection', () =>
       withEditor(async (ed) => {
@@ -43,7 +56,7 @@ export function registerCommands(analysis: AnalysisService, panel: LossPanel, lo
         const start = ed.document.offsetAt(sel.start) + view.base;
         const end = ed.document.offsetAt(sel.end) + view.base;
         const opts = { uri: ed.document.uri.toString() };
-        const model = inCell(view, sel.isEmpty ? explainAt(view.analysis!, start, opts) : explainRange(view.analysis!, start, end, opts));
+        const model = inCell(view, budgeted(view, () => (sel.isEmpty ? explainAt(view.analysis!, start, opts) : explainRange(view.analysis!, start, end, opts))));
         if (!model) {
           void vscode.window.showInformationMessage('Loss Lens: select an array literal or a loss expression to evaluate.');
           return undefined;
@@ -56,7 +69,8 @@ export function registerCommands(analysis: AnalysisService, panel: LossPanel, lo
       withEditor(async (ed) => {
         const view = await viewOf(ed);
         if (!view) return undefined;
-        const model = inCell(view, explainAt(view.analysis!, ed.document.offsetAt(ed.selection.active) + view.base, { uri: ed.document.uri.toString() }));
+        const offset = ed.document.offsetAt(ed.selection.active) + view.base;
+        const model = inCell(view, budgeted(view, () => explainAt(view.analysis!, offset, { uri: ed.document.uri.toString() })));
         if (!model) {
           void vscode.window.showInformationMessage('Loss Lens: no loss call, softmax or array literal at the cursor.');
           return undefined;
