@@ -59,6 +59,8 @@ interface Shared {
   callNodeList?: Node[];
   byNode: Map<number, CallSite | undefined>;
   qualnames: Map<number, string | undefined>;
+  /** `${class node id}.${attribute}` -> the value assigned to self.attribute (memoised). */
+  selfAttrs: Map<string, Node | undefined>;
 }
 const sharedByAnalysis = new WeakMap<FileAnalysis, Shared>();
 
@@ -70,7 +72,7 @@ export class RuleContext {
     readonly options: RuleOptions = {},
   ) {
     let s = sharedByAnalysis.get(analysis);
-    if (!s) sharedByAnalysis.set(analysis, (s = { byNode: new Map(), qualnames: new Map() }));
+    if (!s) sharedByAnalysis.set(analysis, (s = { byNode: new Map(), qualnames: new Map(), selfAttrs: new Map() }));
     this.shared = s;
   }
 
@@ -154,6 +156,14 @@ export class RuleContext {
         chain.push(cur);
         continue;
       }
+      if (cur.type === 'attribute') {
+        // self.name: the value assigned to self.name in the class (usually in __init__).
+        const v = this.selfAttributeValue(cur);
+        if (!v) break;
+        cur = v;
+        chain.push(cur);
+        continue;
+      }
       if (cur.type !== 'identifier') break;
       const b = this.binding(cur);
       if (!b || b.kind !== 'assign' || !b.value || b.path) break;
@@ -161,6 +171,34 @@ export class RuleContext {
       chain.push(cur);
     }
     return chain;
+  }
+
+  /**
+   * For `self.x` inside a method, the right-hand side of the single `self.x = value` assignment
+   * in the enclosing class (loss and activation modules are kept this way: `self.criterion =
+   * nn.CrossEntropyLoss()` in __init__). Undefined when there is none, or several different ones.
+   */
+  selfAttributeValue(attr: Node): Node | undefined {
+    const obj = attr.childForFieldName('object');
+    const name = attr.childForFieldName('attribute')?.text;
+    if (obj?.type !== 'identifier' || obj.text !== 'self' || !name) return undefined;
+    let cls: Node | null = attr.parent;
+    while (cls && cls.type !== 'class_definition') cls = cls.parent;
+    if (!cls) return undefined;
+    const key = `${cls.id}.${name}`;
+    if (this.shared.selfAttrs.has(key)) return this.shared.selfAttrs.get(key);
+    const values: Node[] = [];
+    for (const a of cls.descendantsOfType('assignment')) {
+      const left = a?.childForFieldName('left');
+      const right = a?.childForFieldName('right');
+      if (!left || !right || left.type !== 'attribute') continue;
+      const o = left.childForFieldName('object');
+      if (o?.type === 'identifier' && o.text === 'self' && left.childForFieldName('attribute')?.text === name) values.push(right);
+    }
+    const distinct = new Set(values.map((v) => v.text));
+    const v = distinct.size === 1 ? values[0] : undefined;
+    this.shared.selfAttrs.set(key, v);
+    return v;
   }
 
   /** The definition at the end of trace(). */
@@ -245,7 +283,7 @@ export class RuleContext {
       return undefined;
     }
     // A loss object: crit(x, y) where crit = nn.CrossEntropyLoss(...), or nn.Softmax(dim=1)(x).
-    const ctorNode = fn.type === 'identifier' ? this.definition(fn) : fn;
+    const ctorNode = fn.type === 'identifier' || fn.type === 'attribute' ? this.definition(fn) : fn;
     if (ctorNode.type === 'call' && ctorNode.id !== n.id) {
       const ctor = this.resolveCall(ctorNode);
       if (ctor?.kind === 'class') {
@@ -259,7 +297,9 @@ export class RuleContext {
     if (fn.type === 'attribute') {
       const name = fn.childForFieldName('attribute')!.text;
       const roles = METHOD_ROLES[name];
-      if (roles) {
+      const receiver = fn.childForFieldName('object');
+      // self.softmax(x) is a module or method of the user's class, not Tensor.softmax.
+      if (roles && !(receiver?.type === 'identifier' && (receiver.text === 'self' || receiver.text === 'cls'))) {
         const site = this.bind(n, `.${name}`, 'method', { params: ['dim', 'keepdim'] }, roles, undefined);
         site.receiver = fn.childForFieldName('object') ?? undefined;
         site.display = `${fn.childForFieldName('object')?.text ?? ''}.${name}`;

@@ -79,3 +79,34 @@ describe('double-softmax explanation: the loss as written and as meant', () => {
     assert.match(e.details![0], /3 classes .* = 0\.5514/);
   });
 });
+
+describe('double-softmax through modules kept on self', () => {
+  const MODULE = [
+    'import torch.nn as nn',
+    'class Classifier(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.fc = nn.Linear(10, 3)',
+    '        self.softmax = nn.Softmax(dim=1)',
+    '        self.criterion = nn.CrossEntropyLoss()',
+    '    def training_step(self, x, y):',
+    '        out = self.softmax(self.fc(x))',
+    '        return self.criterion(out, y)',
+    '    def predict(self, x):',
+    '        return self.softmax(self.fc(x)).argmax(1)',
+    '',
+  ].join('\n');
+
+  it('self.criterion(self.softmax(...)) through a local name', async () => {
+    const f = await ds(MODULE);
+    assert.equal(f.length, 1);
+    assert.equal(MODULE.slice(f[0].start, f[0].end), 'out');
+    assert.equal(MODULE.slice(f[0].related[0].start, f[0].related[0].end), 'self.softmax(self.fc(x))');
+    assert.match(applyEdits(MODULE, f[0].fixes[0].edits), /return self\.criterion\(self\.fc\(x\), y\)/);
+  });
+
+  it('stays silent when the attribute is assigned different modules, or is a plain loss on logits', async () => {
+    assert.equal((await ds(MODULE.replace('self.softmax = nn.Softmax(dim=1)', 'self.softmax = nn.Softmax(dim=1) if True else None\n        self.softmax = nn.Identity()'))).length, 0);
+    assert.equal((await ds(MODULE.replace('out = self.softmax(self.fc(x))', 'out = self.fc(x)'))).length, 0);
+  });
+});
