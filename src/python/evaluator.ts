@@ -473,6 +473,7 @@ export function displayName(q: string): string {
   return canonicalName(q)
     .replace(/^tensorflow\./, 'tf.')
     .replace(/^torch\.nn\.functional\./, 'F.')
+    .replace(/^torch\.nn\./, 'nn.')
     .replace(/^numpy\./, 'np.')
     .replace(/^jax\.numpy\./, 'jnp.');
 }

@@ -69,3 +69,23 @@ describe('rule double-sigmoid (LL102)', () => {
     for (const s of silent) assert.equal((await dsg(s)).length, 0, s);
   });
 });
+
+describe('double-sigmoid through modules kept on self', () => {
+  it('self.bce(self.act(...)) with self.bce = nn.BCEWithLogitsLoss() and self.act = nn.Sigmoid()', async () => {
+    const src = [
+      'import torch.nn as nn',
+      'class M(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.bce = nn.BCEWithLogitsLoss()',
+      '        self.act = nn.Sigmoid()',
+      '    def step(self, x, y):',
+      '        return self.bce(self.act(self.net(x)), y)',
+      '',
+    ].join('\n');
+    const f = (await check(src)).filter((x) => x.rule === 'double-sigmoid');
+    assert.equal(f.length, 1);
+    assert.match(f[0].message, /nn\.Sigmoid\(\.\.\.\) output is passed to nn\.BCEWithLogitsLoss/);
+    assert.equal(applyEdits(src, f[0].fixes[0].edits).split('\n')[7], '        return self.bce(self.net(x), y)');
+  });
+});
