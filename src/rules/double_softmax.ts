@@ -5,6 +5,7 @@ import { findKerasDoubleSoftmax } from './keras_softmax_head';
 import { formatNumpy } from '../core/format';
 import { Tensor } from '../core/tensor';
 import { Value } from '../python/values';
+import { forwardActivation } from './model_forward';
 import { Draft, Rule, span, textOf } from './rule';
 import { Explanation } from './types';
 
@@ -39,6 +40,11 @@ export function findDoubleActivation(ctx: RuleContext, activation: 'softmax' | '
     const chain = ctx.trace(logits);
     const def = chain[chain.length - 1];
     const act = def.type === 'call' ? ctx.site(def) : undefined;
+    if (!act && def.type === 'call') {
+      const fw = forwardActivation(ctx, def, activation);
+      if (fw) out.push(forwardFinding(ctx, site, logits, def, fw.act, fw.returned, activation));
+      continue;
+    }
     if (!act || !act.roles.includes(activation)) continue;
     const input = activationInput(act);
     if (!input) continue;
@@ -97,6 +103,31 @@ function explainTwice(ctx: RuleContext, site: CallSite, logits: Node, input: Nod
     asWritten: `${site.display}(${activation}(${short(textOf(ctx, input))}), ...) = ${print(written.tensor)} (${written.tensor.dtype})`,
     asMeant: `${site.display}(${short(textOf(ctx, input))}, ...) = ${print(meant.tensor)}`,
     details,
+  };
+}
+
+/**
+ * The model's forward() ends in the activation: report at the argument, point at the activation in
+ * forward(), and offer to return the activation's input instead (code that needs probabilities at
+ * inference then applies the activation itself).
+ */
+function forwardFinding(ctx: RuleContext, site: CallSite, logits: Node, modelCall: Node, act: CallSite, returned: Node, activation: 'softmax' | 'sigmoid'): Draft {
+  const input = activationInput(act);
+  const model = modelCall.childForFieldName('function')?.text ?? 'the model';
+  const fixes = input
+    ? [{
+      title: `Return the logits from forward() (${short(textOf(ctx, input))}); apply ${activation} only where probabilities are needed`,
+      edits: [{ ...span(returned), newText: textOf(ctx, input) }],
+      preferred: true,
+    }]
+    : [];
+  return {
+    ...span(logits),
+    message:
+      `${model}(...) returns ${act.display}(...) from its forward(), and ${site.display} applies ${activation} itself: ` +
+      `the ${activation} is applied twice. Return the logits from forward() and apply ${activation} only for predictions.`,
+    related: [{ ...span(returned), message: `forward() applies ${activation} here` }],
+    fixes,
   };
 }
 

@@ -110,3 +110,39 @@ describe('double-softmax through modules kept on self', () => {
     assert.equal((await ds(MODULE.replace('out = self.softmax(self.fc(x))', 'out = self.fc(x)'))).length, 0);
   });
 });
+
+describe('double-softmax through a model whose forward() ends in softmax', () => {
+  const NET = [
+    'import torch',
+    'import torch.nn as nn',
+    'import torch.nn.functional as F',
+    'class Net(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.fc = nn.Linear(784, 10)',
+    '    def forward(self, x):',
+    '        x = self.fc(x)',
+    '        return F.softmax(x, dim=1)',
+    'model = Net().to("cpu")',
+    'criterion = nn.CrossEntropyLoss()',
+    'output = model(data)',
+    'loss = criterion(output, target)',
+    '',
+  ].join('\n');
+
+  it('reports at the loss argument, points at forward() and fixes forward()', async () => {
+    const f = await ds(NET);
+    assert.equal(f.length, 1);
+    assert.equal(NET.slice(f[0].start, f[0].end), 'output');
+    assert.match(f[0].message, /model\(\.\.\.\) returns F\.softmax\(\.\.\.\) from its forward\(\)/);
+    assert.equal(NET.slice(f[0].related[0].start, f[0].related[0].end), 'F.softmax(x, dim=1)');
+    assert.equal(applyEdits(NET, f[0].fixes[0].edits).split('\n')[9], '        return x');
+  });
+
+  it('stays silent for log_softmax + NLLLoss, and when some return is not a softmax', async () => {
+    const nll = NET.replace('return F.softmax(x, dim=1)', 'return F.log_softmax(x, dim=1)').replace('nn.CrossEntropyLoss()', 'nn.NLLLoss()');
+    assert.equal((await ds(nll)).length, 0);
+    const mixed = NET.replace('        return F.softmax(x, dim=1)', '        if self.training:\n            return x\n        return F.softmax(x, dim=1)');
+    assert.equal((await ds(mixed)).length, 0);
+  });
+});
