@@ -33,11 +33,6 @@ export function toJsonValue(t: Tensor): JsonNested {
   return walk(n);
 }
 
-/** Serializes JSON with float32 numbers in their shortest float32 form (JSON.stringify would print 17 digits). */
-export function jsonWithDtypes(value: unknown, indent = 0): string {
-  return JSON.stringify(value, null, indent);
-}
-
 // ---- NumPy-style printing (numpy >= 1.14 defaults: precision 8, floatmode 'maxprec') ----
 
 function numpyElement(x: number, precision: number, sci: boolean, dtype: DType): string {

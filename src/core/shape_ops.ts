@@ -47,10 +47,3 @@ export function normalizeAxes(axes: number | readonly number[] | null | undefine
   return out.sort((a, b) => a - b);
 }
 
-/** Inserts a dimension of size 1 (tf.expand_dims / unsqueeze). */
-export function expandDims(x: Tensor, axis: number): Tensor {
-  const a = normalizeAxis(axis, x.rank + 1);
-  const shape = [...x.shape];
-  shape.splice(a, 0, 1);
-  return x.reshape(shape);
-}

@@ -18,16 +18,3 @@ export function sumLane(data: ArrayLike<number>, offset: number, n: number, stri
   return Number.isFinite(s) ? r : s;
 }
 
-/** Neumaier sum of the values produced by `f(i)` for i in [0, n). */
-export function sumOf(n: number, f: (i: number) => number): number {
-  let s = 0;
-  let c = 0;
-  for (let i = 0; i < n; i++) {
-    const v = f(i);
-    const t = s + v;
-    if (Math.abs(s) >= Math.abs(v)) c += s - t + v;
-    else c += v - t + s;
-    s = t;
-  }
-  return Number.isFinite(s) ? s + c : s;
-}

@@ -160,7 +160,3 @@ export function rowsAreDistributions(rows: Tensor): boolean {
   return true;
 }
 
-/** "[2, 3]" */
-export function shapeText(shape: readonly (number | null)[]): string {
-  return `[${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}]`;
-}

@@ -71,8 +71,6 @@ export interface ScopeIndex {
   scopeAt(offset: number): Scope;
 }
 
-const SCOPE_NODES = new Set(['function_definition', 'class_definition', 'lambda']);
-
 /** Statements whose blocks (directly or in else/elif/except/finally/case clauses) are walked. */
 const COMPOUND = new Set(['if_statement', 'for_statement', 'while_statement', 'try_statement', 'with_statement', 'match_statement', 'case_clause']);
 
@@ -240,7 +238,3 @@ export function collectScopes(root: Node): ScopeIndex {
   };
 }
 
-/** Scope nodes, exported for callers that walk the tree. */
-export function isScopeNode(n: Node): boolean {
-  return SCOPE_NODES.has(n.type);
-}

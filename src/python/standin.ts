@@ -2,7 +2,7 @@ import { allocate } from '../core/dtype';
 import { LossLensError } from '../core/errors';
 import { Tensor, shapeSize } from '../core/tensor';
 import type { Args } from './calls/args';
-import { AbstractTensorValue, EvalError, UnknownValueError, Value } from './values';
+import { AbstractTensorValue, EvalError, Value } from './values';
 
 /** Largest stand-in tensor built for shape inference. */
 const MAX_STANDIN = 100_000;
@@ -83,7 +83,3 @@ function substitute(v: Value, noneSize: number): Value | null {
   return v;
 }
 
-/** Thrown when a value is needed and only its shape is known. */
-export function unknownValue(v: AbstractTensorValue): never {
-  throw new UnknownValueError(v.why, undefined, v);
-}

@@ -102,10 +102,6 @@ export type Value =
 
 export const NONE: NoneValue = { kind: 'none' };
 
-export function tensorValue(tensor: Tensor, framework: Framework): TensorValue {
-  return { kind: 'tensor', tensor, framework };
-}
-
 /**
  * Why an expression could not be evaluated. `recognised` is true when the expression is a tensor
  * computation we know (so the user gets the reason), false when it is simply not ours (a

@@ -1,7 +1,6 @@
 import type { Node } from '../python/parser';
 import { CallSite, RuleContext } from './context';
 import { activationInput } from './double_softmax';
-import { textOf } from './rule';
 
 /**
  * Tree patterns shared by the cross-entropy rules (manual-cross-entropy, partial-binary-cross-

@@ -270,9 +270,6 @@ function sparseRowsF64(x: Float64Array, labels: ArrayLike<number>, valid: Uint8A
 
 type TypedArrayOut = Float32Array | Float64Array | Int32Array | Uint8Array;
 
-/** log_softmax gathered at integer labels, used by nll-style losses: -(log_softmax(x)_y). Same as sparse CE. */
-export const nllOfLogits = softmaxCrossEntropySparse;
-
 /** Checks the equal shapes the elementwise sigmoid losses need (TF: "logits and labels must have the same shape"). */
 export function requireSameShape(labels: Tensor, logits: Tensor, a = 'labels', b = 'logits'): void {
   if (!sameShape(labels.shape, logits.shape)) {
@@ -280,8 +277,3 @@ export function requireSameShape(labels: Tensor, logits: Tensor, a = 'labels', b
   }
 }
 
-/** Validates a label_smoothing value the way every framework does: a float in [0, 1]. */
-export function checkSmoothing(e: number): number {
-  if (!(e >= 0 && e <= 1)) throw new ValueError(`label_smoothing must be in [0, 1], got ${e}`);
-  return e;
-}

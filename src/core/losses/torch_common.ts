@@ -66,13 +66,6 @@ export function promoteFloat(...ts: (Tensor | null | undefined)[]): FloatDType {
   return d === 'float64' ? 'float64' : 'float32';
 }
 
-/** A tensor of `dtype` and `shape` from float64 values, each rounded once. */
-export function fromValues(dtype: FloatDType, shape: readonly number[], values: ArrayLike<number>): Tensor {
-  const out = allocate(dtype, values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i];
-  return new Tensor(dtype, shape, out);
-}
-
 /**
  * Reduces per-element dd values the way ATen's apply_loss_reduction does: 'none' returns them
  * (rounded once each), 'sum' their sum, 'mean' the sum over the count (NaN for no elements,

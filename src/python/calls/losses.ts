@@ -1,4 +1,3 @@
-import { FloatDType } from '../../core/dtype';
 import { KERAS_LOSS_CLASSES, KERAS_LOSS_FUNCTIONS } from '../../core/losses/keras_classes';
 import { OPTAX_FUNCTIONS } from '../../core/losses/optax';
 import { Reduction } from '../../core/losses/reduction';
@@ -228,4 +227,3 @@ defineFunctions(
   }),
 );
 
-export type { FloatDType };

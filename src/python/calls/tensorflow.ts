@@ -7,7 +7,6 @@ import { argmax, logSumExp, reduceMax, reduceMean, reduceMin, reduceSum } from '
 import { permute } from '../../core/shape_ops';
 import { logSoftmax, softmax } from '../../core/softmax';
 import { Tensor } from '../../core/tensor';
-import { toTensor } from '../convert';
 import { EvalError, Value } from '../values';
 import { Args } from './args';
 import { labelsAndLogits } from './positional';
@@ -206,4 +205,3 @@ function sameDtype(a: Args, labels: Tensor, logits: Tensor): Tensor {
   return labels;
 }
 
-export { toTensor };

@@ -7,7 +7,6 @@ import {
   BinaryCrossentropy,
   BinaryFocalCrossentropy,
   CategoricalCrossentropy,
-  CategoricalFocalCrossentropy,
   KERAS_LOSS_CLASSES,
   KERAS_LOSS_FUNCTIONS,
   KLDivergence,
