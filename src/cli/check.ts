@@ -1,5 +1,6 @@
 import { FileAnalysis } from '../python/analyze';
 import { checkSource } from '../python/budget';
+import { LineIndex } from '../python/lines';
 import { ipynbCodeCells, joinCells, locate } from '../python/notebook';
 import { ParseTimeout, PythonParser } from '../python/parser';
 import { Finding, RULES, mayHaveFindings, runRules } from '../rules';
@@ -33,22 +34,26 @@ export function checkFile(parser: PythonParser, file: string): { findings: Locat
     const joined = joinCells(nb.cells);
     const r = analyseText(parser, joined.text);
     if (r.skipped) return { findings: [], skipped: r.skipped };
+    const cellLines = new Map<number, LineIndex>();
     const findings = r.findings.map((f) => {
       const a = locate(joined, f.start);
       const b = locate(joined, f.end);
       const cellText = nb.cells[a.cell] ?? '';
-      const s = lineCol(cellText, a.offset);
-      const e = b.cell === a.cell ? lineCol(cellText, b.offset) : lineCol(cellText, cellText.length);
+      let lines = cellLines.get(a.cell);
+      if (!lines) cellLines.set(a.cell, (lines = new LineIndex(cellText)));
+      const s = lines.position(a.offset);
+      const e = lines.position(b.cell === a.cell ? b.offset : cellText.length);
       return { ...base(file, f), cell: a.cell + 1, line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
     });
     return { findings };
   }
   const r = analyseText(parser, src.text);
   if (r.skipped) return { findings: [], skipped: r.skipped };
+  const lines = new LineIndex(src.text);
   return {
     findings: r.findings.map((f) => {
-      const s = lineCol(src.text, f.start);
-      const e = lineCol(src.text, f.end);
+      const s = lines.position(f.start);
+      const e = lines.position(f.end);
       return { ...base(file, f), line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
     }),
   };
@@ -76,17 +81,6 @@ function analyseText(parser: PythonParser, text: string): { findings: Finding[];
   } finally {
     tree.delete();
   }
-}
-
-/** 1-based line and column (UTF-16 units) of an offset. */
-export function lineCol(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
 }
 
 export function formatText(f: Located): string {

@@ -1,4 +1,5 @@
 import { FileAnalysis } from '../python/analyze';
+import { LineIndex } from '../python/lines';
 import { RuleContext, RuleOptions } from './context';
 import { doubleSoftmax } from './double_softmax';
 import { doubleSigmoid } from './double_sigmoid';
@@ -38,12 +39,13 @@ export function mayHaveFindings(text: string): boolean {
 export function runRules(analysis: FileAnalysis, opts: RunOptions = {}): Finding[] {
   const ctx = new RuleContext(analysis, opts);
   const ignored = ignoreComments(analysis);
+  const lines = new LineIndex(analysis.text);
   const out: Finding[] = [];
   for (const rule of RULES) {
     const severity = opts.severity?.[rule.name] ?? rule.defaultSeverity;
     if (severity === 'off' || (opts.only && !opts.only.includes(rule.name))) continue;
     for (const d of rule.check(ctx)) {
-      const line = lineOf(analysis.text, d.start);
+      const line = lines.line(d.start);
       const ign = ignored.get(line);
       if (ign && (ign.has('*') || ign.has(rule.name))) continue;
       out.push({ ...d, rule: rule.name, code: rule.code, severity });
@@ -63,10 +65,4 @@ function ignoreComments(analysis: FileAnalysis): Map<number, Set<string>> {
     out.set(c.startPosition.row, new Set(names));
   }
   return out;
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }
