@@ -1,3 +1,5 @@
+import { laneArgMax, laneMax, laneT, scanLane } from '../softmax';
+
 /**
  * Softmax statistics of one lane for the torch and optax losses, exact to a few float64 ulps
  * for float64 inputs too.
@@ -12,7 +14,8 @@
  *
  * A lane with NaN, or with an infinite maximum (+inf, or all -inf), is NaN throughout, as
  * log_softmax is in PyTorch and JAX. An optional mask (nonzero = included) restricts the lane,
- * as jax.nn.log_softmax(where=...) does; masked entries take no part in m, k or t.
+ * as jax.nn.log_softmax(where=...) does; masked entries take no part in m, k or t. Without a
+ * mask the scan is softmax.ts's scanLane; only the masked loop is this class's own.
  */
 export class LaneStats {
   m = -Infinity;
@@ -26,6 +29,17 @@ export class LaneStats {
   count = 0;
 
   scan(x: ArrayLike<number>, off: number, n: number, stride: number, mask?: ArrayLike<number> | null): this {
+    if (!mask) {
+      // The unmasked lane is softmax.ts's scanLane (same algorithm, exact x - m terms included).
+      scanLane(x, off, n, stride);
+      this.count = n;
+      this.k = laneArgMax;
+      this.t = laneT;
+      this.nan = laneT !== laneT;
+      this.m = laneMax;
+      this.l = Math.log1p(laneT);
+      return this;
+    }
     let m = -Infinity;
     let k = -1;
     let nan = false;
