@@ -59,8 +59,8 @@ interface Shared {
   callNodeList?: Node[];
   byNode: Map<number, CallSite | undefined>;
   qualnames: Map<number, string | undefined>;
-  /** `${class node id}.${attribute}` -> the value assigned to self.attribute (memoised). */
-  selfAttrs: Map<string, Node | undefined>;
+  /** class node id -> self attribute -> its single assigned value (null: several different ones). */
+  selfAttrs: Map<number, Map<string, Node | null>>;
 }
 const sharedByAnalysis = new WeakMap<FileAnalysis, Shared>();
 
@@ -185,20 +185,27 @@ export class RuleContext {
     let cls: Node | null = attr.parent;
     while (cls && cls.type !== 'class_definition') cls = cls.parent;
     if (!cls) return undefined;
-    const key = `${cls.id}.${name}`;
-    if (this.shared.selfAttrs.has(key)) return this.shared.selfAttrs.get(key);
-    const values: Node[] = [];
+    return this.selfAssignments(cls).get(name) ?? undefined;
+  }
+
+  /** attribute -> its single assigned value (null when assigned different values), per class, collected once. */
+  private selfAssignments(cls: Node): Map<string, Node | null> {
+    let m = this.shared.selfAttrs.get(cls.id);
+    if (m) return m;
+    m = new Map();
     for (const a of cls.descendantsOfType('assignment')) {
       const left = a?.childForFieldName('left');
       const right = a?.childForFieldName('right');
       if (!left || !right || left.type !== 'attribute') continue;
       const o = left.childForFieldName('object');
-      if (o?.type === 'identifier' && o.text === 'self' && left.childForFieldName('attribute')?.text === name) values.push(right);
+      const attr = left.childForFieldName('attribute')?.text;
+      if (o?.type !== 'identifier' || o.text !== 'self' || !attr) continue;
+      const prev = m.get(attr);
+      if (prev === undefined) m.set(attr, right);
+      else if (prev !== null && prev.text !== right.text) m.set(attr, null);
     }
-    const distinct = new Set(values.map((v) => v.text));
-    const v = distinct.size === 1 ? values[0] : undefined;
-    this.shared.selfAttrs.set(key, v);
-    return v;
+    this.shared.selfAttrs.set(cls.id, m);
+    return m;
   }
 
   /** The definition at the end of trace(). */
