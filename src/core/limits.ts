@@ -1,0 +1,70 @@
+import { BudgetError } from './errors';
+
+/**
+ * The budget every allocation and long kernel loop in src/core checks: a cap on the number of
+ * elements one tensor (or list) may hold, a deadline and a cancellation probe.
+ *
+ * It is ambient (module state) rather than a parameter threaded through every op, because the
+ * numerics are synchronous and single-threaded: the caller that starts an evaluation installs
+ * its budget with `withBudget`, every op deep inside reads it, and it is restored afterwards
+ * even when the op throws. Outside any `withBudget` the defaults apply, so no caller can forget
+ * to bound the work.
+ */
+export interface Budget {
+  /** Largest number of elements one result may have. */
+  maxElements: number;
+  /** Date.now() after which work stops with a BudgetError. */
+  deadline?: number;
+  /** Polled with the deadline; true stops work with a BudgetError. */
+  isCancelled?: () => boolean;
+}
+
+export const DEFAULT_BUDGET: Budget = { maxElements: 10_000_000 };
+
+let current: Budget = DEFAULT_BUDGET;
+
+/** Runs `fn` with `budget` in force (nested calls keep the stricter element cap and deadline). */
+export function withBudget<T>(budget: Partial<Budget>, fn: () => T): T {
+  const saved = current;
+  current = {
+    maxElements: Math.min(saved.maxElements, budget.maxElements ?? Infinity),
+    deadline: minDefined(saved.deadline, budget.deadline),
+    isCancelled: budget.isCancelled ?? saved.isCancelled,
+  };
+  try {
+    return fn();
+  } finally {
+    current = saved;
+  }
+}
+
+export function currentBudget(): Readonly<Budget> {
+  return current;
+}
+
+/**
+ * Refuses, before anything is allocated, a result of `count` elements (or of the given shape)
+ * beyond the element budget. `what` names the operation for the message:
+ * "tf.one_hot: a result of shape [3, 1000000000] (3,000,000,000 elements) exceeds ...".
+ */
+export function checkElements(shapeOrCount: readonly number[] | number, what: string): void {
+  const count = typeof shapeOrCount === 'number' ? shapeOrCount : shapeOrCount.reduce((a, b) => a * b, 1);
+  if (!(count <= current.maxElements)) {
+    const shape = typeof shapeOrCount === 'number' ? '' : ` of shape [${shapeOrCount.join(', ')}]`;
+    const n = Number.isFinite(count) ? count.toLocaleString('en-US') : 'too many';
+    throw new BudgetError(`${what}: a result${shape} (${n} elements) exceeds the evaluation limit of ${current.maxElements.toLocaleString('en-US')} elements`);
+  }
+}
+
+/** Throws a BudgetError when the deadline has passed or the caller cancelled. Cheap: call it every few thousand iterations. */
+export function checkTime(): void {
+  const b = current;
+  if (b.deadline !== undefined && Date.now() > b.deadline) throw new BudgetError('evaluation stopped: the time budget ran out');
+  if (b.isCancelled?.()) throw new BudgetError('evaluation cancelled');
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
