@@ -30,6 +30,13 @@ export interface Fix {
   edits: TextEdit[];
   /** The one fix the editor offers first (isPreferred). */
   preferred?: boolean;
+  /**
+   * 'safe': applied by `losslens check --fix` and source.fixAll (it keeps what the code means,
+   * e.g. the result only feeds a loss); 'unsafe': changes what the code computes on purpose
+   * (removing a softmax whose output is also used elsewhere), applied only with --unsafe-fixes
+   * or by hand. Absent means unsafe.
+   */
+  applicability?: 'safe' | 'unsafe';
 }
 
 /** Another place that explains the finding (the softmax that causes a double softmax). */
