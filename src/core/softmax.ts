@@ -1,4 +1,5 @@
 import { allocate } from './dtype';
+import { checkTime } from './limits';
 import { expNeg, expNeg2 } from './exp';
 import { Tensor, laneView, normalizeAxis } from './tensor';
 
@@ -184,8 +185,9 @@ function laneMap(x: Tensor, axis: number, fn: LaneFn): Tensor {
   const a = normalizeAxis(axis, x.rank);
   const { outer, n, inner } = laneView(x.shape, a);
   // Float32 results are computed in a float64 lane buffer and rounded once on store.
-  const buf = dtype === 'float32' ? new Float64Array(x.size) : out;
+  const buf = dtype === 'float32' ? (allocate('float64', x.size) as Float64Array) : out;
   for (let o = 0; o < outer; o++) {
+    if ((o & 1023) === 0 || n * inner >= 1024) checkTime(); // softmax over many rows
     for (let j = 0; j < inner; j++) fn(x.data, o * n * inner + j, n, inner, buf);
   }
   if (buf !== out) out.set(buf);
