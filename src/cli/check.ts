@@ -3,8 +3,10 @@ import { checkSource } from '../python/budget';
 import { LineIndex } from '../python/lines';
 import { ipynbCodeCells, joinCells, locate } from '../python/notebook';
 import { ParseTimeout, PythonParser } from '../python/parser';
+import type { Unreadable } from '../python/recover';
 import { Finding, RULES, mayHaveFindings, runRules } from '../rules';
 import { readSource } from './read_source';
+import { unreadableNote } from './unreadable';
 
 /** One finding located in a file (1-based lines and columns, UTF-16 columns). */
 export interface Located {
@@ -25,16 +27,21 @@ const MAX_READ_BYTES = 16_000_000;
 const FILE_BUDGET_MS = 2000;
 
 /** Checks one file; problems that stop the check come back as `skipped` (never thrown). */
-export function checkFile(parser: PythonParser, file: string): { findings: Located[]; skipped?: string } {
+export function checkFile(parser: PythonParser, file: string): { findings: Located[]; skipped?: string; unreadable?: string } {
   const src = readSource(file, MAX_READ_BYTES);
   if ('error' in src) return { findings: [], skipped: src.error.replace(`${file}: `, '') };
   if (file.endsWith('.ipynb')) {
     const nb = ipynbCodeCells(src.text);
     if ('error' in nb) return { findings: [], skipped: nb.error };
     const joined = joinCells(nb.cells);
-    const r = analyseText(parser, joined.text);
+    const r = analyseText(parser, joined.text, joined.starts);
     if (r.skipped) return { findings: [], skipped: r.skipped };
     const cellLines = new Map<number, LineIndex>();
+    const inCell = (offset: number) => {
+      const a = locate(joined, offset);
+      const p = new LineIndex(nb.cells[a.cell] ?? '').position(a.offset);
+      return `#cell${a.cell + 1}:${p.line}:${p.column}`;
+    };
     const findings = r.findings.map((f) => {
       const a = locate(joined, f.start);
       const b = locate(joined, f.end);
@@ -45,12 +52,17 @@ export function checkFile(parser: PythonParser, file: string): { findings: Locat
       const e = lines.position(b.cell === a.cell ? b.offset : cellText.length);
       return { ...base(file, f), cell: a.cell + 1, line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
     });
-    return { findings };
+    return { findings, unreadable: unreadableNote(file, r.unreadable ?? [], inCell) };
   }
   const r = analyseText(parser, src.text);
   if (r.skipped) return { findings: [], skipped: r.skipped };
   const lines = new LineIndex(src.text);
+  const at = (offset: number) => {
+    const p = lines.position(offset);
+    return `:${p.line}:${p.column}`;
+  };
   return {
+    unreadable: unreadableNote(file, r.unreadable ?? [], at),
     findings: r.findings.map((f) => {
       const s = lines.position(f.start);
       const e = lines.position(f.end);
@@ -64,20 +76,21 @@ function base(file: string, f: Finding) {
 }
 
 /** Parse + rules on a text, within the file budget. Files without any loss-related word are not parsed. */
-function analyseText(parser: PythonParser, text: string): { findings: Finding[]; skipped?: string } {
+function analyseText(parser: PythonParser, text: string, cellStarts?: number[]): { findings: Finding[]; skipped?: string; unreadable?: Unreadable[] } {
   const problem = checkSource(text);
   if (problem) return { findings: [], skipped: problem };
   if (!mayHaveFindings(text)) return { findings: [] };
   const deadline = Date.now() + FILE_BUDGET_MS;
   let tree;
   try {
-    tree = parser.parse(text, { deadline });
+    tree = parser.parse(text, { deadline, cellStarts });
   } catch (e) {
     if (e instanceof ParseTimeout) return { findings: [], skipped: e.message };
     throw e;
   }
   try {
-    return { findings: runRules(new FileAnalysis(tree, text, { deadline }), { explain: false }) };
+    const analysis = new FileAnalysis(tree, text, { deadline });
+    return { findings: runRules(analysis, { explain: false }), unreadable: analysis.unreadable };
   } finally {
     tree.delete();
   }

@@ -4,6 +4,8 @@ import { DEFAULT_SOURCE_LIMITS } from '../python/budget';
 import * as path from 'path';
 import { nodeParserAssets } from './assets';
 import { Located, checkFile, formatJson, formatSarif, formatText } from './check';
+import { LineIndex } from '../python/lines';
+import { unreadableNote } from './unreadable';
 import { collectFiles } from './walk';
 import { readSource } from './read_source';
 
@@ -56,11 +58,14 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     return 1;
   }
   const parser = await PythonParser.create(nodeParserAssets());
-  const { results, error } = evaluateSource(parser, src.text);
+  const { results, error, unreadable } = evaluateSource(parser, src.text);
   if (error) {
     err(`losslens: ${file}: ${error}`);
     return 1;
   }
+  const lines = new LineIndex(src.text);
+  const note = unreadableNote(file, unreadable, (o) => `:${lines.position(o).line}:${lines.position(o).column}`);
+  if (note) err(`losslens: ${note}`);
   out(json ? `${JSON.stringify({ file, results: results.map(toJson) }, null, 1)}\n` : human(file, results));
   return 0;
 }
@@ -91,6 +96,7 @@ async function runCheck(args: string[], out: (s: string) => void, err: (s: strin
   for (const f of files) {
     const r = checkFile(parser, f);
     if (r.skipped) err(`losslens: ${f}: skipped: ${r.skipped}`);
+    if (r.unreadable) err(`losslens: ${r.unreadable}`);
     all.push(...r.findings);
   }
   if (format === 'json') out(formatJson(all));
