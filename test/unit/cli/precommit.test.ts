@@ -66,8 +66,13 @@ describe('pre-commit hook (.pre-commit-hooks.yaml) with the real pre-commit', fu
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('blocks a commit with a double softmax in a .py and a notebook, passes once fixed, respects pyproject.toml', () => {
-    const rev = sh('git', ['rev-parse', 'HEAD'], ROOT).out.trim();
+  it('blocks a commit with a double softmax in a .py and a notebook, passes once fixed, respects pyproject.toml', function () {
+    const head = sh('git', ['rev-parse', 'HEAD'], ROOT);
+    if (head.code !== 0) {
+      console.warn(`    skipped: ${ROOT} is not a git checkout, so pre-commit cannot clone the hook from it`);
+      this.skip();
+    }
+    const rev = head.out.trim();
     const committed = sh('git', ['show', `${rev}:.pre-commit-hooks.yaml`], ROOT);
     assert.equal(committed.code, 0, 'the hook file must be committed: pre-commit reads it from the commit');
     const repo = path.join(dir, 'sample');
