@@ -1,3 +1,5 @@
+import { Project } from '../analysis/project';
+import { AbsVal } from '../analysis/value';
 import { Tensor } from '../core/tensor';
 import { FileAnalysis } from '../python/analyze';
 import { Signature } from '../python/calls/args';
@@ -41,6 +43,12 @@ export interface RuleOptions {
    * whose range contains it (a hover).
    */
   explain?: boolean | number;
+  /**
+   * The project the file belongs to (imports between its files resolve through it) and the
+   * file's path in it. Without one, the file is analysed alone.
+   */
+  project?: Project;
+  path?: string;
 }
 
 const METHOD_ROLES: Record<string, string[]> = {
@@ -61,6 +69,7 @@ interface Shared {
   qualnames: Map<number, string | undefined>;
   /** class node id -> self attribute -> its single assigned value (null: several different ones). */
   selfAttrs: Map<number, Map<string, Node | null>>;
+  project?: Project;
 }
 const sharedByAnalysis = new WeakMap<FileAnalysis, Shared>();
 
@@ -94,6 +103,28 @@ export class RuleContext {
 
   get text(): string {
     return this.analysis.text;
+  }
+
+  /** The project this file is analysed in (a project of this file alone when none was given). */
+  get project(): Project {
+    if (this.options.project) return this.options.project;
+    this.shared.project ??= Project.single(this.path, this.analysis);
+    return this.shared.project;
+  }
+
+  /** The file's path in the project. */
+  get path(): string {
+    return this.options.path ?? '<file>';
+  }
+
+  /** What an expression of this file is (kind, axis, provenance) according to the project-wide analysis. */
+  value(node: Node): AbsVal {
+    return this.project.engine.valueAt(this.path, node);
+  }
+
+  /** What a model expression of this file outputs when called (Keras models, nn.Modules, layers). */
+  modelOutput(node: Node): AbsVal {
+    return this.project.engine.outputOf(this.path, node);
   }
 
   get root(): Node {
