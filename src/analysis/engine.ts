@@ -159,7 +159,7 @@ export class Engine {
         if (!b.value) return UNKNOWN;
         let v = this.valueOf(f, b.value, own);
         for (const i of b.path ?? []) v = v.parts?.[i] ?? UNKNOWN;
-        if (v.ref?.type === 'callable' && v.ref.callable.addable) v = this.withAdds(f, b, v);
+        if (v.ref?.type === 'callable' && v.ref.callable.addable) v = this.withAdds(f, b, v, own);
         return v;
       }
       case 'import': return this.importValue(f, b.qualname ?? b.name);
@@ -171,10 +171,10 @@ export class Engine {
   }
 
   /** keras Sequential built with model.add(...): the layers added to that name before its use. */
-  private withAdds(f: ProjectFile, b: Binding, v: AbsVal): AbsVal {
+  private withAdds(f: ProjectFile, b: Binding, v: AbsVal, env?: Env): AbsVal {
     const adds = sequentialAdds(f, b);
     if (adds.length === 0) return v;
-    const layers = adds.map((n) => this.valueOf(f, n));
+    const layers = adds.map((n) => this.valueOf(f, n, env));
     const seq = v.ref!.type === 'callable' ? v.ref!.callable : undefined;
     const base = seq?.layers ?? [];
     return { prov: [], ref: { type: 'callable', callable: this.sequential(f, [...base, ...layers], seq?.what ?? 'Sequential') } };

@@ -91,27 +91,26 @@ function units(spec: KindSpec, args: CallArgs): number | undefined {
 export function producedByLibrary(f: ProjectFile, node: Node, q: string, args: CallArgs, recv?: AbsVal): AbsVal | undefined {
   if (isClassName(q)) return undefined;
   const method = q.startsWith('.');
-  const display = method ? `${node.childForFieldName('function')?.text ?? q}` : displayName(q);
   const at = { file: f.path, start: node.startIndex, end: node.endIndex };
   const rk = roleKind(q);
   if (rk) {
     const axis = rk.kind === 'probs' || rk.kind === 'logProbs' ? axisOf(q, args, method) : undefined;
-    return { kind: rk.kind, axis, prov: [{ ...at, what: `${display}(...)` }], input: inputSpan(f, node, method) };
+    return { kind: rk.kind, axis, prov: [{ ...at, what: snippet(node) }], input: inputSpan(f, node, method) };
   }
   const spec = lookupKinds(q);
   if (!spec) return undefined;
-  if (spec.produces) return { kind: spec.produces, units: units(spec, args), prov: [{ ...at, what: `${display}(...)` }] };
+  if (spec.produces) return { kind: spec.produces, units: units(spec, args), prov: [{ ...at, what: snippet(node) }] };
   if (spec.activationParam) {
     const k = activationOf(argValue(args, spec.activationParam, spec.activationPos), spec.activationDefault);
     if (k === undefined) return UNKNOWN;
-    return { kind: k ?? 'logits', axis: k === 'probs' ? -1 : undefined, units: units(spec, args), prov: [{ ...at, what: `${display}(...)` }] };
+    return { kind: k ?? 'logits', axis: k === 'probs' ? -1 : undefined, units: units(spec, args), prov: [{ ...at, what: snippet(node) }] };
   }
   if (spec.from) {
     const src = spec.from === '@receiver' ? recv : args.keywords.get(spec.from) ?? args.keywords.get('input') ?? args.keywords.get('x') ?? args.positional[spec.fromPos ?? 0];
     if (!src?.kind) return UNKNOWN;
     if (!spec.map) return src;
     const to = spec.map[src.kind];
-    return to ? via({ ...src, kind: to }, { ...at, what: `${display}(...)` }) : UNKNOWN;
+    return to ? via({ ...src, kind: to }, { ...at, what: snippet(node) }) : UNKNOWN;
   }
   return undefined;
 }
@@ -132,7 +131,7 @@ export function callableOfLibrary(
   const display = displayName(q);
   const at = { file: f.path, start: node.startIndex, end: node.endIndex };
   const made = (apply: Callable['apply'], u?: number): AbsVal => ({ prov: [], ref: { type: 'callable', callable: { what: display, apply, units: u } } });
-  const produce = (kind: Kind, axis: number | null | undefined, u?: number) => made(() => ({ kind, axis, units: u, prov: [{ ...at, what: `${display}(...)` }] }), u);
+  const produce = (kind: Kind, axis: number | null | undefined, u?: number) => made(() => ({ kind, axis, units: u, prov: [{ ...at, what: snippet(node) }] }), u);
   const cls = lookupClass(q);
   const rk = cls?.roles?.map((r) => ROLE_KIND[r]).find(Boolean);
   if (rk) {
@@ -161,4 +160,10 @@ export function callableOfLibrary(
   }
   if (spec?.from) return made((a) => a.positional[0] ?? UNKNOWN);
   return { prov: [], ref: { type: 'lib', qualname: `${q}()` } };
+}
+
+/** The source of a call as messages show it: one line, at most 48 characters. */
+export function snippet(node: Node): string {
+  const one = node.text.replace(/\s+/g, ' ');
+  return one.length > 48 ? `${one.slice(0, 45)}...` : one;
 }

@@ -44,7 +44,7 @@ describe('analysis engine: what a tensor is', () => {
     assert.equal(v('h').kind, 'logProbs');
     assert.equal(v('i').kind, 'classIndex');
     assert.deepEqual([v('j').kind, v('j').axis], ['probs', null]);
-    assert.equal(v('a').prov[0].what, 'F.softmax(...)');
+    assert.equal(v('a').prov[0].what, 'F.softmax(z, dim=1)');
   });
 
   it('across files: a model class imported from another module whose forward ends in softmax', async () => {
