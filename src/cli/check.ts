@@ -1,8 +1,10 @@
+import * as path from 'path';
 import { FileAnalysis } from '../python/analyze';
 import { checkSource } from '../python/budget';
 import { LineIndex } from '../python/lines';
 import { ipynbCodeCells, joinCells, locate } from '../python/notebook';
 import { ParseTimeout, PythonParser } from '../python/parser';
+import { Project } from '../analysis/project';
 import { Finding, RULES, mayHaveFindings, runRules } from '../rules';
 import { readSource } from './read_source';
 
@@ -24,8 +26,22 @@ export interface Located {
 const MAX_READ_BYTES = 16_000_000;
 const FILE_BUDGET_MS = 2000;
 
-/** Checks one file; problems that stop the check come back as `skipped` (never thrown). */
-export function checkFile(parser: PythonParser, file: string): { findings: Located[]; skipped?: string } {
+/**
+ * The files given to one `losslens check` as one project: imports between them resolve (under the
+ * given paths and the importing file's folders). Dispose it when the check is done.
+ */
+export function createProject(parser: PythonParser, roots: string[]): Project {
+  const key = (p: string) => path.resolve(p).split(path.sep).join('/');
+  const read = (p: string) => {
+    const src = readSource(p, MAX_READ_BYTES);
+    return 'error' in src ? undefined : src.text;
+  };
+  return new Project({ parser, read, roots: roots.map(key).map((r) => (/\.(py|ipynb)$/.test(r) ? path.posix.dirname(r) : r)), parseBudgetMs: FILE_BUDGET_MS });
+}
+
+/** Checks one file (within `project` when given: imports of project files then resolve); problems that stop the check come back as `skipped` (never thrown). */
+export function checkFile(parser: PythonParser, file: string, project?: Project): { findings: Located[]; skipped?: string } {
+  const analyseText = (parser: PythonParser, text: string) => analyseInProject(parser, text, project, path.resolve(file).split(path.sep).join('/'));
   const src = readSource(file, MAX_READ_BYTES);
   if ('error' in src) return { findings: [], skipped: src.error.replace(`${file}: `, '') };
   if (file.endsWith('.ipynb')) {
@@ -64,10 +80,12 @@ function base(file: string, f: Finding) {
 }
 
 /** Parse + rules on a text, within the file budget. Files without any loss-related word are not parsed. */
-function analyseText(parser: PythonParser, text: string): { findings: Finding[]; skipped?: string } {
+function analyseInProject(parser: PythonParser, text: string, project: Project | undefined, key: string): { findings: Finding[]; skipped?: string } {
   const problem = checkSource(text);
   if (problem) return { findings: [], skipped: problem };
   if (!mayHaveFindings(text)) return { findings: [] };
+  const pf = project?.file(key);
+  if (project && pf && pf.text === text) return { findings: runRules(pf.analysis, { explain: false, project, path: key }) };
   const deadline = Date.now() + FILE_BUDGET_MS;
   let tree;
   try {

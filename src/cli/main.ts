@@ -3,7 +3,7 @@ import { evaluateSource, EvalResult, PythonParser } from '../python';
 import { DEFAULT_SOURCE_LIMITS } from '../python/budget';
 import * as path from 'path';
 import { nodeParserAssets } from './assets';
-import { Located, checkFile, formatJson, formatSarif, formatText } from './check';
+import { Located, checkFile, createProject, formatJson, formatSarif, formatText } from './check';
 import { collectFiles } from './walk';
 import { readSource } from './read_source';
 
@@ -88,11 +88,13 @@ async function runCheck(args: string[], out: (s: string) => void, err: (s: strin
   const files = collectFiles(paths, (m) => err(`losslens: ${m}`));
   const parser = await PythonParser.create(nodeParserAssets());
   const all: Located[] = [];
+  const project = createProject(parser, paths);
   for (const f of files) {
-    const r = checkFile(parser, f);
+    const r = checkFile(parser, f, project);
     if (r.skipped) err(`losslens: ${f}: skipped: ${r.skipped}`);
     all.push(...r.findings);
   }
+  project.dispose();
   if (format === 'json') out(formatJson(all));
   else if (format === 'sarif') out(formatSarif(all, (f) => f.split(path.sep).join('/')));
   else {
