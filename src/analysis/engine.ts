@@ -31,7 +31,8 @@ const MAX_STEPS_PER_QUERY = 20_000;
  * being computed is unknown (flagged incomplete), and incomplete results are not cached.
  */
 export class Engine {
-  private cache = new Map<string, AbsVal>();
+  /** path -> (node id, specialisation) -> value. */
+  private cache = new Map<string, Map<string, AbsVal>>();
   private readonly inProgress = new Set<string>();
   private envCount = 0;
   private steps = 0;
@@ -42,6 +43,11 @@ export class Engine {
   /** Drops every derived value (a file changed). */
   clear(): void {
     this.cache = new Map();
+  }
+
+  /** Drops the values computed for one file's nodes (the file's tree is going away). */
+  clearFile(path: string): void {
+    this.cache.delete(path);
   }
 
   /** The value of an expression of a project file; unknown when the analysis runs out of budget. */
@@ -72,20 +78,23 @@ export class Engine {
   }
 
   valueOf(f: ProjectFile, node: Node, env?: Env): AbsVal {
-    const key = `${f.path}\0${node.id}\0${env?.id ?? 0}`;
-    const hit = this.cache.get(key);
+    let fileCache = this.cache.get(f.path);
+    if (!fileCache) this.cache.set(f.path, (fileCache = new Map()));
+    const key = `${node.id}\0${env?.id ?? 0}`;
+    const hit = fileCache.get(key);
     if (hit) return hit;
-    if (this.inProgress.has(key)) return unknown(true);
+    const busy = `${f.path}\0${key}`;
+    if (this.inProgress.has(busy)) return unknown(true);
     if (++this.steps > MAX_STEPS_PER_QUERY) throw new QueryLimit();
     if ((this.steps & 127) === 0) checkTime();
-    this.inProgress.add(key);
+    this.inProgress.add(busy);
     let v: AbsVal;
     try {
       v = this.compute(f, node, env);
     } finally {
-      this.inProgress.delete(key);
+      this.inProgress.delete(busy);
     }
-    if (!v.incomplete) this.cache.set(key, v);
+    if (!v.incomplete) fileCache.set(key, v);
     return v;
   }
 

@@ -191,6 +191,37 @@ export class Project {
     return [...out];
   }
 
+  /**
+   * Frees a file's tree after its check when no other file imports it (it is parsed again if a
+   * later file does). Returns whether it was freed. Call it only between queries.
+   */
+  release(path: string): boolean {
+    const f = this.files.get(path);
+    if (!f?.owned || this.importedBy.get(path)?.size) return false;
+    f.analysis.tree.delete();
+    this.files.delete(path);
+    this.engine.clearFile(path);
+    return true;
+  }
+
+  /**
+   * Keeps memory bounded between two files of a long check: when more than `maxFiles` parsed
+   * files are held, every tree the project made is freed and every derived value dropped (files
+   * are parsed again on demand). Call it only between queries, never during one.
+   */
+  trim(maxFiles: number): void {
+    let owned = 0;
+    for (const f of this.files.values()) if (f?.owned) owned++;
+    if (owned <= maxFiles) return;
+    for (const [p, f] of this.files) {
+      if (f?.owned) {
+        f.analysis.tree.delete();
+        this.files.delete(p);
+      }
+    }
+    this.engine.clear();
+  }
+
   /** Frees the parse trees the project made. */
   dispose(): void {
     for (const f of this.files.values()) if (f?.owned) f.analysis.tree.delete();

@@ -25,6 +25,8 @@ export interface Located {
 
 const MAX_READ_BYTES = 16_000_000;
 const FILE_BUDGET_MS = 2000;
+/** Parsed files a project check holds at most between two files (memory), see Project.trim. */
+const MAX_HELD_FILES = 400;
 
 /**
  * The files given to one `losslens check` as one project: imports between them resolve (under the
@@ -85,7 +87,12 @@ function analyseInProject(parser: PythonParser, text: string, project: Project |
   if (problem) return { findings: [], skipped: problem };
   if (!mayHaveFindings(text)) return { findings: [] };
   const pf = project?.file(key);
-  if (project && pf && pf.text === text) return { findings: runRules(pf.analysis, { explain: false, project, path: key }) };
+  if (project && pf && pf.text === text) {
+    const findings = runRules(pf.analysis, { explain: false, project, path: key });
+    project.release(key);
+    project.trim(MAX_HELD_FILES);
+    return { findings };
+  }
   const deadline = Date.now() + FILE_BUDGET_MS;
   let tree;
   try {
