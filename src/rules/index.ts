@@ -9,8 +9,8 @@ import { logOfLogits } from './log_of_logits';
 import { positionalLossArguments } from './positional_loss_arguments';
 import { oneHotOfOneHot } from './one_hot_of_one_hot';
 import { deprecatedTf1Api } from './deprecated_tf1_api';
-import { nllLossInput } from './nll_loss_input';
-import { probabilityLossOnLogits } from './probability_loss_on_logits';
+import { nllExpectsLogProbs } from './nll_expects_log_probs';
+import { logitsIntoProbabilityLoss } from './logits_into_probability_loss';
 import { multiclassMultilabel } from './multiclass_multilabel';
 import { Rule } from './rule';
 import { Finding, RuleName, Severity } from './types';
@@ -19,7 +19,7 @@ export type { Finding, RuleName, Severity } from './types';
 export { RuleContext } from './context';
 
 /** Every rule, in code order. Each lives in its own file. */
-export const RULES: Rule[] = [doubleSoftmax, doubleSigmoid, manualCrossEntropy, partialBinaryCrossEntropy, logOfLogits, positionalLossArguments, oneHotOfOneHot, deprecatedTf1Api, nllLossInput, probabilityLossOnLogits, multiclassMultilabel];
+export const RULES: Rule[] = [doubleSoftmax, doubleSigmoid, manualCrossEntropy, partialBinaryCrossEntropy, logOfLogits, positionalLossArguments, oneHotOfOneHot, deprecatedTf1Api, nllExpectsLogProbs, logitsIntoProbabilityLoss, multiclassMultilabel];
 
 export interface RunOptions extends RuleOptions {
   /** Severity per rule, or 'off'; rules not listed use their default. */

@@ -14,8 +14,8 @@ export type RuleName =
   | 'positional-loss-arguments'
   | 'one-hot-of-one-hot'
   | 'deprecated-tf1-api'
-  | 'nll-loss-input'
-  | 'probability-loss-on-logits'
+  | 'nll-expects-log-probs'
+  | 'logits-into-probability-loss'
   | 'multiclass-multilabel-confusion';
 
 export interface Span {

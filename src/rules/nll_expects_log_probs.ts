@@ -5,13 +5,13 @@ import { Draft, Rule, span, textOf } from './rule';
 import { Fix } from './types';
 
 /**
- * nll-loss-input (LL109): NLLLoss / F.nll_loss take log-probabilities (the output of
+ * nll-expects-log-probs (LL109): NLLLoss / F.nll_loss take log-probabilities (the output of
  * log_softmax) and compute -input[i, y_i]. Given softmax probabilities the "loss" is -p_y, in
  * [-1, 0]: it is minimised by pushing p_y to 1 but its gradient is not the cross-entropy's, and it
  * never reports a positive loss. Given raw logits it is -z_y: unbounded below, training diverges.
  */
-export const nllLossInput: Rule = {
-  name: 'nll-loss-input',
+export const nllExpectsLogProbs: Rule = {
+  name: 'nll-expects-log-probs',
   code: 'LL109',
   defaultSeverity: 'warning',
   summary: 'probabilities or raw logits passed to NLLLoss / F.nll_loss, which expects log_softmax output',

@@ -6,14 +6,14 @@ import { Draft, Rule, span, textOf } from './rule';
 import { Fix } from './types';
 
 /**
- * probability-loss-on-logits (LL110): raw scores (a linear layer's output) reach a loss that takes
+ * logits-into-probability-loss (LL110): raw scores (a linear layer's output) reach a loss that takes
  * probabilities: nn.BCELoss / F.binary_cross_entropy (which fail on values outside [0, 1] or clamp
  * their log at -100), Keras cross-entropies with from_logits=False (the default, also when given
  * as loss='binary_crossentropy'), which clip the scores into [1e-7, 1 - 1e-7] so every negative
  * score becomes probability 1e-7 and its gradient is zero.
  */
-export const probabilityLossOnLogits: Rule = {
-  name: 'probability-loss-on-logits',
+export const logitsIntoProbabilityLoss: Rule = {
+  name: 'logits-into-probability-loss',
   code: 'LL110',
   defaultSeverity: 'warning',
   summary: 'raw logits passed to a loss that expects probabilities (BCELoss, Keras from_logits=False)',
