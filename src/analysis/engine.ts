@@ -7,7 +7,8 @@ import { Binding } from '../python/scope';
 import { unparen } from '../python/syntax';
 import { callableOfLibrary, producedByLibrary } from './library';
 import type { Project, ProjectFile } from './project';
-import { functionReturns, methodOf, paramList, selfAttributes, sequentialAdds } from './summaries';
+import { argsOf } from '../python/syntax';
+import { callsNamed, functionReturns, methodOf, paramList, selfAttributes, sequentialAdds } from './summaries';
 import { AbsVal, CallArgs, Step, UNKNOWN, join, unknown, via } from './value';
 
 /** Call-site specialisation: a function body evaluated with its caller's argument values. */
@@ -22,6 +23,8 @@ export interface Env {
 const MAX_CALL_DEPTH = 4;
 /** Work cap per top-level query (nodes evaluated), besides the time budget. */
 const MAX_STEPS_PER_QUERY = 20_000;
+/** A parameter takes its callers' values only when a function has at most this many calls in its file. */
+const MAX_CALLERS = 8;
 
 /**
  * The one abstract interpreter every rule reads: the value (kind, axis, units, provenance, what it
@@ -173,10 +176,20 @@ export class Engine {
       }
       case 'import': return this.importValue(f, b.qualname ?? b.name);
       case 'param': return this.param(f, b, own);
+      case 'loop': return this.loopElement(f, b, own);
       case 'def': return { prov: [], ref: { type: 'function', file: f.path, node: b.stmt } };
       case 'class': return { prov: [], ref: { type: 'class', file: f.path, node: b.stmt } };
       default: return UNKNOWN;
     }
+  }
+
+  /** `for row in probs:` iterates over the first axis: each row is what the rows of the tensor are. */
+  private loopElement(f: ProjectFile, b: Binding, env?: Env): AbsVal {
+    const left = b.stmt.childForFieldName('left');
+    const right = b.stmt.childForFieldName('right');
+    if (b.stmt.type !== 'for_statement' || left?.type !== 'identifier' || !right) return UNKNOWN;
+    const v = this.valueOf(f, right, env);
+    return v.kind && v.kind !== 'classIndex' ? v : UNKNOWN;
   }
 
   /** keras Sequential built with model.add(...): the layers added to that name before its use. */
@@ -199,7 +212,48 @@ export class Engine {
     if (idx === 0 && cls && !isStaticOrClassMethod(fn)) return { prov: [], ref: { type: 'instance', file: f.path, node: cls } };
     const p = params[idx];
     if (env && p?.default) return this.valueOf(f, p.default);
+    if (!env && p && !p.splat) return this.fromCallers(f, fn, idx, p.name, cls && !isStaticOrClassMethod(fn) ? 1 : 0);
     return UNKNOWN;
+  }
+
+  /**
+   * A parameter seen from inside its function without a call context: the join of what every
+   * call of the function in this file passes (`train(model, ...)` with `model = Net()`), the
+   * default where a caller omits it. Unknown when there are no callers, too many, or they disagree.
+   */
+  private fromCallers(f: ProjectFile, fn: Node, idx: number, name: string, offset: number): AbsVal {
+    const fname = fn.childForFieldName('name')?.text;
+    if (!fname) return UNKNOWN;
+    const callers = callsNamed(f, fname).filter((c) => this.calls(f, c, fn));
+    const dflt = paramList(fn)[idx]?.default;
+    // No caller in this file (a constructor, a callback): the default is what the code shows.
+    if (callers.length === 0) return dflt ? this.valueOf(f, dflt) : UNKNOWN;
+    if (callers.length > MAX_CALLERS) return UNKNOWN;
+    const vals: AbsVal[] = [];
+    for (const c of callers) {
+      const { positional, keywords } = argsOf(c);
+      if (positional.some((a) => a.type === 'list_splat') || [...keywords.keys()].some((k) => k.startsWith('**'))) return UNKNOWN;
+      const arg = keywords.get(name) ?? positional[idx - offset];
+      const node = arg ?? dflt;
+      if (!node) return UNKNOWN;
+      vals.push(this.valueOf(f, node));
+    }
+    return join(vals);
+  }
+
+  /** Whether a call node calls the function `fn` (a plain name bound to it, or self.method of its class). */
+  private calls(f: ProjectFile, call: Node, fn: Node): boolean {
+    const callee = call.childForFieldName('function');
+    if (!callee) return false;
+    if (callee.type === 'identifier') {
+      const b = f.analysis.scopes.scopeAt(callee.startIndex).lookup(callee.text, callee.startIndex);
+      return b?.kind === 'def' && b.stmt.id === fn.id;
+    }
+    const cls = enclosingClass(fn);
+    const recv = callee.childForFieldName('object');
+    if (!cls || !recv) return false;
+    const rv = this.valueOf(f, recv);
+    return rv.ref?.type === 'instance' && rv.ref.file === f.path && rv.ref.node.id === cls.id;
   }
 
   /** An imported name: a project module or one of its members, else a library name. */

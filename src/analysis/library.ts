@@ -159,7 +159,8 @@ export function callableOfLibrary(
     return produce(k ?? 'logits', k === 'probs' ? -1 : undefined, u);
   }
   if (spec?.from) return made((a) => a.positional[0] ?? UNKNOWN);
-  return { prov: [], ref: { type: 'lib', qualname: `${q}()` } };
+  // An instance of another library class (a loss object, an optimiser): its constructor call is kept for its arguments.
+  return { prov: [], ref: { type: 'lib', qualname: `${q}()`, ctor: { file: f.path, node } } };
 }
 
 /** The source of a call as messages show it: one line, at most 48 characters. */

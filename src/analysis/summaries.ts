@@ -12,6 +12,8 @@ interface FileFacts {
   returns: Map<number, Node[]>;
   selfAttrs: Map<number, Map<string, Node[]>>;
   adds: Map<Binding, Node[]>;
+  /** callee name (identifier or attribute name) -> calls, built by one query on first use. */
+  callsByName?: Map<string, Node[]>;
 }
 
 const facts = new WeakMap<object, FileFacts>();
@@ -128,4 +130,21 @@ export function sequentialAdds(f: ProjectFile, b: Binding): Node[] {
   }
   x.adds.set(b, r);
   return r;
+}
+
+/** The calls of a file whose callee is `name` or `<something>.name`, in source order (one walk per file, on first use). */
+export function callsNamed(f: ProjectFile, name: string): Node[] {
+  const x = factsOf(f);
+  if (!x.callsByName) {
+    x.callsByName = new Map();
+    for (const call of f.analysis.tree.rootNode.descendantsOfType('call')) {
+      const fn = call?.childForFieldName('function');
+      const n = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+      if (!call || !n) continue;
+      const list = x.callsByName.get(n);
+      if (list) list.push(call);
+      else x.callsByName.set(n, [call]);
+    }
+  }
+  return x.callsByName.get(name) ?? [];
 }

@@ -39,7 +39,7 @@ export interface CallArgs {
 /** A reference to something that is not a tensor: a module, a user function or class, a library name. */
 export type Ref =
   | { type: 'module'; path: string }
-  | { type: 'lib'; qualname: string }
+  | { type: 'lib'; qualname: string; ctor?: { file: string; node: Node } }
   | { type: 'function'; file: string; node: Node; self?: AbsVal }
   | { type: 'class'; file: string; node: Node }
   | { type: 'instance'; file: string; node: Node }
@@ -94,6 +94,11 @@ export function join(vals: AbsVal[]): AbsVal {
     return { prov: [], parts: first.parts.map((_, i) => join(vals.map((v) => v.parts![i]))) };
   }
   if (first.ref && rest.every((v) => sameRef(v.ref, first.ref))) return first;
+  if (vals.every((v) => v.ref?.type === 'callable')) {
+    // Several models or layers (a helper called with either): calling one gives the join of their outputs.
+    const cs = vals.map((v) => (v.ref as { type: 'callable'; callable: Callable }).callable);
+    return { prov: [], ref: { type: 'callable', callable: { what: cs[0].what, apply: (a) => join(cs.map((c) => c.apply(a))) } } };
+  }
   if (!first.kind || rest.some((v) => v.kind !== first.kind)) return { prov: [], incomplete: vals.some((v) => v.incomplete) || undefined };
   const axis = rest.every((v) => v.axis === first.axis) ? first.axis : undefined;
   const units = rest.every((v) => v.units === first.units) ? first.units : undefined;

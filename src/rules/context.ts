@@ -51,6 +51,9 @@ export interface RuleOptions {
   path?: string;
 }
 
+/** Callee names worth asking the analysis about when names do not resolve them (loss objects kept in parameters). */
+const LOSS_NAME = /loss|crit|cost|bce|nll|entropy|\bce\b/i;
+
 const METHOD_ROLES: Record<string, string[]> = {
   softmax: ['softmax'],
   log_softmax: ['log_softmax'],
@@ -328,6 +331,19 @@ export class RuleContext {
         const cls = lookupClass(ctor.qualname)!;
         const site = this.bind(n, ctor.qualname, 'object', cls.call, ctor.roles, ctor.framework);
         site.ctor = ctor;
+        return site;
+      }
+    }
+    // A loss object the analysis finds where names do not lead: a parameter's default or its
+    // callers' argument (`def __init__(self, loss=nn.CrossEntropyLoss())`), an attribute set from one.
+    if ((fn.type === 'identifier' || fn.type === 'attribute') && LOSS_NAME.test(fn.text)) {
+      const r = this.value(fn).ref;
+      const cls = r?.type === 'lib' && r.qualname.endsWith('()') ? lookupClass(r.qualname.slice(0, -2)) : undefined;
+      if (r?.type === 'lib' && cls) {
+        const q = canonicalName(r.qualname.slice(0, -2));
+        const site = this.bind(n, q, 'object', cls.call, cls.roles ?? [], cls.framework);
+        const ctor = r.ctor && r.ctor.file === this.path ? this.resolveCall(r.ctor.node) : undefined;
+        if (ctor?.kind === 'class') site.ctor = ctor;
         return site;
       }
     }

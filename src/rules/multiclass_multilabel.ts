@@ -8,7 +8,7 @@ import { describeOrigin, relatedOf } from './provenance';
 import { Draft, Rule, span, textOf } from './rule';
 
 /**
- * multiclass-multilabel-confusion (LL111): the activation says one thing about the classes and the
+ * multiclass-multilabel (LL111): the activation says one thing about the classes and the
  * loss another. Softmax makes classes exclusive (one label per example) while a binary
  * cross-entropy scores every class independently (multi-label); a sigmoid scores classes
  * independently while a categorical cross-entropy assumes they sum to 1; a softmax over a single
@@ -17,7 +17,7 @@ import { Draft, Rule, span, textOf } from './rule';
  * chance).
  */
 export const multiclassMultilabel: Rule = {
-  name: 'multiclass-multilabel-confusion',
+  name: 'multiclass-multilabel',
   code: 'LL111',
   defaultSeverity: 'warning',
   summary: 'softmax into a binary cross-entropy, sigmoid into a categorical one, or a softmax over one unit',

@@ -16,7 +16,7 @@ export type RuleName =
   | 'deprecated-tf1-api'
   | 'nll-expects-log-probs'
   | 'logits-into-probability-loss'
-  | 'multiclass-multilabel-confusion';
+  | 'multiclass-multilabel';
 
 export interface Span {
   start: number;

@@ -13,7 +13,7 @@ defineKinds([
   [['torch.exp', 'tensorflow.exp', 'tensorflow.math.exp', 'numpy.exp', 'jax.numpy.exp', '.exp'], { from: 'x', fromPos: 0, map: { logProbs: 'probs', logSigmoid: 'sigmoidProbs' } }],
   [['torch.log', 'tensorflow.log', 'tensorflow.math.log', 'numpy.log', 'jax.numpy.log', '.log'], { from: 'x', fromPos: 0, map: { probs: 'logProbs', sigmoidProbs: 'logSigmoid' } }],
   // Value-preserving: device moves, dtype casts, reshapes, clipping, detaching keep what a tensor is.
-  ...['.to', '.cuda', '.cpu', '.float', '.double', '.half', '.detach', '.contiguous', '.view', '.reshape', '.squeeze', '.unsqueeze', '.clamp', '.clip', '.type', '.flatten']
+  ...['.to', '.cuda', '.cpu', '.float', '.double', '.half', '.detach', '.contiguous', '.view', '.reshape', '.squeeze', '.unsqueeze', '.clamp', '.clip', '.type', '.flatten', '.resize', '.resize_', '.view_as', '.reshape_as', '.expand', '.expand_as', '.numpy', '.data', '.clone']
     .map((m): [string[], KindSpec] => [[m], preserve('@receiver')]),
   [['torch.clamp', 'torch.clip', 'torch.squeeze', 'torch.reshape', 'tensorflow.clip_by_value', 'tensorflow.squeeze', 'tensorflow.reshape', 'tensorflow.identity', 'numpy.clip', 'numpy.squeeze', 'numpy.reshape', 'tensorflow.cast', 'tensorflow.convert_to_tensor', 'jax.numpy.clip'], preserve('x')],
   // Labels.
