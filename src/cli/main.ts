@@ -6,6 +6,7 @@ import { nodeParserAssets } from './assets';
 import { Located, checkFile, formatJson, formatSarif, formatText } from './check';
 import { collectFiles } from './walk';
 import { readSource } from './read_source';
+import { startNodeServer } from '../server/node';
 
 /**
  * losslens: Loss Lens from a terminal.
@@ -14,6 +15,7 @@ import { readSource } from './read_source';
  */
 const USAGE = `usage: losslens eval FILE [--json]
        losslens check PATH... [--format text|json|sarif]
+       losslens server --stdio
 
   eval FILE     evaluate every assignment and expression statement in FILE whose value
                 Loss Lens can compute (array literals, softmax, sigmoid, cross-entropies of
@@ -25,6 +27,9 @@ const USAGE = `usage: losslens eval FILE [--json]
                 file:line:col: CODE rule-name message; exit 1 when something is found,
                 0 when clean, 2 on a usage error. '# losslens: ignore[rule-name]' silences a line.
   --format      text (default), json ({"findings": [...]}) or sarif (SARIF 2.1.0)
+
+  server --stdio  the Loss Lens language server (LSP 3.17) on stdin/stdout, for editors other
+                than VS Code (also --node-ipc, --socket=PORT, --pipe=NAME); see docs/editors.md
 `;
 
 /** Files up to this size are read so that checkSource can say what is wrong with them; larger ones are refused unread. */
@@ -37,6 +42,14 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     return cmd ? 0 : 2;
   }
   if (cmd === 'check') return runCheck(rest, out, err);
+  if (cmd === 'server') {
+    if (rest.length !== 1 || !/^--(stdio|node-ipc|socket=\d+|pipe=.+)$/.test(rest[0])) {
+      err(`losslens: server takes one transport: --stdio, --node-ipc, --socket=PORT or --pipe=NAME\n${USAGE}`);
+      return 2;
+    }
+    startNodeServer(); // runs until the client sends 'exit' (or its process ends)
+    return new Promise<number>(() => undefined);
+  }
   if (cmd !== 'eval') {
     err(`losslens: unknown command '${cmd}'\n${USAGE}`);
     return 2;
