@@ -12,6 +12,9 @@ describe('Loss Lens in a real VS Code: activation', () => {
     assert.ok(vscode.extensions.getExtension(EXTENSION_ID)?.isActive);
     const hooks = api.testHooks();
     assert.ok(Array.isArray(hooks.panel.sent) && Array.isArray(hooks.panel.received));
+    console.log(`    (activate() took ${hooks.activationMs} ms; the server starts in the background)`);
+    const status = await hooks.server.status();
+    assert.ok(status.pid === undefined || status.pid !== (globalThis as { process?: { pid?: number } }).process?.pid, 'the server is not the extension host');
   });
 
   it('registers its four commands', async () => {
