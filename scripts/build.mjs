@@ -29,6 +29,8 @@ await esbuild.build({
   // web-tree-sitter's ES module locates itself through import.meta.url, which a CJS bundle lacks.
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  // jsonc-parser's UMD main loads its parts by a require inside a factory that a bundle cannot follow.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 });
 
 // The language server, twice: a Node process (also inside dist/cli.js as `losslens server`) and

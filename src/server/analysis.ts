@@ -3,7 +3,7 @@ import { FileAnalysis } from '../python/analyze';
 import { checkSource } from '../python/budget';
 import { editTree, TextChange } from '../python/incremental';
 import { joinCells, JoinedCells } from '../python/notebook';
-import { ParseTimeout, PythonParser, Tree } from '../python/parser';
+import { ParseTimeout, PythonParser, Tree, unreadableIn } from '../python/parser';
 import { Finding, mayHaveFindings, runRules, RunOptions } from '../rules';
 
 /** One text document as the server holds it (a .py file or one notebook cell). */
@@ -30,6 +30,8 @@ export interface DocView {
   problem?: string;
   /** The rule findings inside this document (computed on first use, then cached with the analysis). */
   findings(): Finding[];
+  /** Whether findings() is already computed (a hover does not start the rules on its own short budget). */
+  hasFindings(): boolean;
   /** Offset of the document's text inside the analysed text, and its length. */
   base: number;
   length: number;
@@ -86,13 +88,16 @@ export class AnalysisCache {
       const old = this.entries.get(uri);
       const oldTree = old?.edited && old.editedVersion === source.doc.version ? old.edited : undefined;
       const e = this.entry(uri, key, () => this.analyse(source.doc.getText(), uri, isCancelled, oldTree));
-      return { key, analysis: e.analysis, problem: e.problem, base: 0, length: e.analysis?.text.length ?? 0, findings: () => this.findings(e, uri) };
+      return {
+        key, analysis: e.analysis, problem: e.problem, base: 0, length: e.analysis?.text.length ?? 0,
+        findings: () => this.findings(e, uri), hasFindings: () => e.findings !== undefined,
+      };
     }
     const index = source.cells.findIndex((c) => c.uri === docUri);
     if (index < 0) return undefined;
     const e = this.entry(source.uri, key, () => {
       const joined = joinCells(source.cells.map((c) => c.getText()));
-      return { ...this.analyse(joined.text, source.uri, isCancelled), joined, cellUris: source.cells.map((c) => c.uri) };
+      return { ...this.analyse(joined.text, source.uri, isCancelled, undefined, joined.starts), joined, cellUris: source.cells.map((c) => c.uri) };
     });
     return this.cellView(e, source.uri, index);
   }
@@ -117,7 +122,9 @@ export class AnalysisCache {
   trackEdits(uri: string, version: number, changes: TextChange[] | undefined): void {
     const e = this.entries.get(uri);
     if (!e || e.joined || !e.analysis) return;
-    if (!changes) {
+    // A tree recovered from syntax errors was parsed from a repaired text (broken statements
+    // blanked): it does not match the document's text there, so it is no base for an edit.
+    if (!changes || unreadableIn(e.analysis.tree).length > 0) {
       e.edited?.delete();
       e.edited = undefined;
       return;
@@ -159,6 +166,7 @@ export class AnalysisCache {
     return {
       key: e.key, analysis: e.analysis, problem: e.problem, base, length,
       findings: () => this.findings(e, label).filter((f) => f.start >= base && f.start <= base + length),
+      hasFindings: () => e.findings !== undefined,
     };
   }
 
@@ -173,8 +181,10 @@ export class AnalysisCache {
     try {
       e.findings = withBudget({ deadline }, () => runRules(e.analysis!, { ...this.rules(), explain: false }));
     } catch (err) {
-      e.findings = [];
+      // Not cached: a budget error (time, memory, cancellation) says nothing about the file, and
+      // the next run tries again.
       this.log(`rules failed on ${label}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      return [];
     } finally {
       ev.setBudget(undefined);
     }
@@ -191,14 +201,14 @@ export class AnalysisCache {
     return e;
   }
 
-  private analyse(text: string, label: string, isCancelled?: () => boolean, oldTree?: Tree): Omit<Entry, 'key'> {
+  private analyse(text: string, label: string, isCancelled?: () => boolean, oldTree?: Tree, cellStarts?: number[]): Omit<Entry, 'key'> {
     const t0 = Date.now();
     const problem = checkSource(text);
     if (problem) return { findings: [], problem };
     const deadline = t0 + ANALYSIS_BUDGET_MS;
     let tree;
     try {
-      tree = this.parser.parse(text, { deadline, isCancelled, oldTree });
+      tree = this.parser.parse(text, { deadline, isCancelled, oldTree, cellStarts });
     } catch (e) {
       if (e instanceof ParseTimeout) return { findings: [], problem: e.message };
       throw e;

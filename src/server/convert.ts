@@ -52,6 +52,24 @@ export function toDiagnostic(p: Placed, f: Finding, docsBase: string, placeOf: (
   };
 }
 
+/**
+ * Where the analysis could not read the code (syntax errors) inside this document: one
+ * information diagnostic at the first such place, saying how many there are. The code around
+ * them is analysed (src/python/recover.ts).
+ */
+export function unreadableDiagnostic(p: Placed): Diagnostic | undefined {
+  const all = (p.view.analysis?.unreadable ?? []).filter((u) => u.start >= p.view.base && u.start <= p.view.base + p.view.length);
+  if (all.length === 0) return undefined;
+  const first = all[0];
+  const more = all.length > 1 ? ` (and ${all.length - 1} more place${all.length > 2 ? 's' : ''})` : '';
+  return {
+    range: rangeOf(p, { start: first.start, end: Math.max(first.start, first.end) }),
+    message: `Loss Lens could not read this code: ${first.reason}${more}. The code around it is analysed.`,
+    severity: DiagnosticSeverity.Information,
+    source: SOURCE,
+  };
+}
+
 export function sameRange(a: Range, b: Range): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }

@@ -1,6 +1,6 @@
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import { AnalysisCache, DocView } from './analysis';
-import { Placed, SOURCE, toDiagnostic } from './convert';
+import { Placed, SOURCE, toDiagnostic, unreadableDiagnostic } from './convert';
 import { Located, Workspace } from './workspace';
 
 /** What the scheduler needs from the server around it. */
@@ -108,7 +108,7 @@ export class DiagnosticsScheduler {
         const placed = [...views].map(([cellUri, view]) => ({ doc: host.workspace.cell(cellUri)!, view })).filter((x) => x.doc);
         const placeOf = (offset: number): Placed => placed.find((x) => offset >= x.view.base && offset <= x.view.base + x.view.length) ?? placed[0];
         const out = new Map<string, Diagnostic[]>();
-        for (const x of placed) out.set(x.doc.uri, x.view.findings().map((f) => toDiagnostic(x, f, host.docsBase(), placeOf)));
+        for (const x of placed) out.set(x.doc.uri, withUnreadable(x, x.view.findings().map((f) => toDiagnostic(x, f, host.docsBase(), placeOf))));
         if (stale()) return;
         for (const old of this.published.get(uri) ?? []) if (!out.has(old)) host.publish(old, []);
         for (const [cellUri, ds] of out) host.publish(cellUri, ds, host.workspace.cell(cellUri)?.version);
@@ -122,7 +122,8 @@ export class DiagnosticsScheduler {
       if (!view || stale()) return;
       const findings = view.findings();
       if (stale()) return;
-      host.publish(uri, findings.map((f) => toDiagnostic({ doc: here.doc, view }, f, host.docsBase())), version);
+      const placed = { doc: here.doc, view };
+      host.publish(uri, withUnreadable(placed, findings.map((f) => toDiagnostic(placed, f, host.docsBase()))), version);
       this.logProblem(uri, view);
     } catch (e) {
       host.log(`diagnostics failed for ${uri}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
@@ -142,4 +143,9 @@ export class DiagnosticsScheduler {
     for (const doc of docs.slice(0, 1)) this.host.publish(doc, [d]);
     if (docs.length) this.published.set(uri, new Set(docs.slice(0, 1)));
   }
+}
+
+function withUnreadable(p: Placed, ds: Diagnostic[]): Diagnostic[] {
+  const u = unreadableDiagnostic(p);
+  return u ? [...ds, u] : ds;
 }

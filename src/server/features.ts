@@ -49,19 +49,27 @@ export class Features {
       const cancelled = () => token.isCancellationRequested;
       const deadline = Date.now() + HOVER_BUDGET_MS;
       analysis.evaluator.setBudget(deadline, cancelled);
+      // Each part on its own: one running out of budget does not take the other with it.
+      const attempt = (f: () => void) => {
+        try {
+          withBudget({ deadline, isCancelled: cancelled }, f);
+        } catch {
+          // over budget or not explainable: this part is left out rather than made slow
+        }
+      };
       try {
-        withBudget({ deadline, isCancelled: cancelled }, () => {
-          // Diagnostics are computed without their numbers; the finding under the cursor gets them now.
-          const findings = view.findings().filter((f) => f.start <= offset && offset <= f.end);
-          if (findings.length) {
+        // Diagnostics are computed without their numbers; the finding under the cursor gets them now.
+        const findings = view.hasFindings() ? view.findings().filter((f) => f.start <= offset && offset <= f.end) : [];
+        if (findings.length) {
+          attempt(() => {
             const explained = runRules(analysis, { ...this.host.rules(), explain: offset, only: findings.map((f) => f.rule) });
             for (const f of explained) if (f.explanation && f.start <= offset && offset <= f.end) parts.push(findingText(f, f.explanation));
-          }
+          });
+        }
+        attempt(() => {
           const model = explainAt(analysis, offset);
           if (model) parts.push(explainText(model));
         });
-      } catch {
-        // over budget or not explainable: no hover rather than a slow one
       } finally {
         analysis.evaluator.setBudget(undefined);
       }
