@@ -30,7 +30,16 @@ export interface Ledger {
   readonly max: number;
 }
 
-export const DEFAULT_BUDGET: Budget = { maxElements: 10_000_000 };
+/**
+ * 1,000,000 elements per result: ten times the largest array literal read (100,000), and small
+ * enough that a result's float64 data (8 MB), a loss kernel's double-double temporaries (~50 MB)
+ * and its JSON output stay far inside the 512 MiB a whole analysis may use. (At 10,000,000, a
+ * single one_hot printed with --json took 525 MiB and 14 s.)
+ */
+export const DEFAULT_BUDGET: Budget = { maxElements: 1_000_000 };
+
+/** Default ledger size for one evaluator (its lifetime, cache included): 16 results of the largest size. */
+export const DEFAULT_LEDGER_ELEMENTS = 16 * DEFAULT_BUDGET.maxElements;
 
 let current: Budget = DEFAULT_BUDGET;
 

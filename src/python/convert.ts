@@ -55,7 +55,7 @@ export function toTensor(v: Value, framework: Framework, dtype: DType | undefine
       // A tensor inside a literal (np.array([tf.one_hot(...)])) is copied element by element:
       // its elements count toward the result's size, checked before the copy is made.
       nestedElements += x.tensor.size;
-      checkElements(count + nestedElements, `${what} built from tensors inside a list`);
+      checkElements(count + nestedElements, `${what} (tensors inside a list)`);
       if (isFloat(x.tensor.dtype)) kind = 'float';
       else if (kind === 'bool') kind = 'int';
       return x.tensor.toNested();

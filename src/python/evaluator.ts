@@ -1,5 +1,5 @@
 import { BudgetError, LossLensError, ShapeError } from '../core/errors';
-import { DEFAULT_BUDGET, Ledger, checkTime, withBudget } from '../core/limits';
+import { DEFAULT_BUDGET, DEFAULT_LEDGER_ELEMENTS, Ledger, checkTime, withBudget } from '../core/limits';
 import { Nested, Tensor } from '../core/tensor';
 import { ReprError, parseArrayRepr } from './numpy_repr';
 import { Args, bindArgs, CallContext } from './calls/args';
@@ -22,12 +22,9 @@ export interface EvalOptions {
   isCancelled?: () => boolean;
   /** Largest number of elements one value may have (default: src/core/limits.ts DEFAULT_BUDGET). */
   maxElements?: number;
-  /** Elements all allocations of this evaluator may add up to, over its lifetime (its cache included). */
+  /** Elements all allocations of this evaluator may add up to, over its lifetime, its cache included (default DEFAULT_LEDGER_ELEMENTS). */
   maxTotalElements?: number;
 }
-
-/** Default of EvalOptions.maxTotalElements: four results of the largest size. */
-export const DEFAULT_TOTAL_ELEMENTS = 4 * DEFAULT_BUDGET.maxElements;
 
 /**
  * Binding evaluations nest (x = x + 1 evaluates the previous x first); beyond this many
@@ -102,7 +99,7 @@ export class Evaluator {
     this.opts = { ...opts };
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.maxElements = opts.maxElements ?? DEFAULT_BUDGET.maxElements;
-    this.ledger = { used: 0, max: opts.maxTotalElements ?? DEFAULT_TOTAL_ELEMENTS };
+    this.ledger = { used: 0, max: opts.maxTotalElements ?? DEFAULT_LEDGER_ELEMENTS };
   }
 
   /** Node id -> value used instead of evaluating that node (see evaluateWith). */
@@ -146,6 +143,7 @@ export class Evaluator {
   }
 
   private untilDone<T>(f: () => T): T {
+    checkTime(); // an expired or cancelled budget starts nothing
     const pending: Deferred[] = [];
     const seen = new Set<Binding>();
     const touched = this.touchedKnown;
@@ -348,8 +346,11 @@ export class Evaluator {
         if (!(e instanceof EvalError)) throw e;
         // Name the binding once: an error that comes up a chain (x = x + 1, 40,000 times) keeps
         // the innermost name instead of growing by one prefix per link.
-        const msg = BINDING_ERRORS.has(e) ? e.message : `${b.name}: ${e.message}`;
-        r = new EvalError(msg, e.recognised || this.touchedKnown, e.node);
+        // Such an error is this binding's to report only when it computes on tensors itself (so
+        // `x = x + x` on lists past the limit is reported where it happens and where a tensor uses it).
+        const chained = BINDING_ERRORS.has(e);
+        const msg = chained ? e.message : `${b.name}: ${e.message}`;
+        r = new EvalError(msg, chained ? this.touchedKnown : e.recognised || this.touchedKnown, e.node);
         BINDING_ERRORS.add(r);
       } finally {
         this.evalDepth--;

@@ -41,6 +41,9 @@ export interface ParseOptions {
   cellStarts?: readonly number[];
 }
 
+/** Time for syntax-error recovery when the caller gives no deadline. */
+const RECOVERY_MS = 1000;
+
 /** What recovery found, per tree returned by parse() (a copy of the tree has none). */
 const unreadableByTree = new WeakMap<Tree, Unreadable[]>();
 
@@ -79,7 +82,13 @@ export class PythonParser {
     const tree = this.parseOnce(text, opts);
     if (opts.recover === false) return tree;
     if (!tree.rootNode.hasError && (opts.cellStarts?.length ?? 0) < 2 && danglingLineEnds(text).length === 0) return tree;
-    const r = recover(tree, text, (t, oldTree) => this.parseOnce(t, { ...opts, oldTree }), opts.cellStarts);
+    // Recovery re-parses a file whose error swallows the rest once per broken statement it finds
+    // (one pass costs about a full parse: the code after the error cannot be reused), so it gets
+    // at most half the time left before the deadline (1 s without one), leaving the rest to the
+    // evaluation; what it does not reach is reported as unreadable.
+    const now = Date.now();
+    const deadline = now + (opts.deadline === undefined ? RECOVERY_MS : Math.max(0, (opts.deadline - now) / 2));
+    const r = recover(tree, text, (t, oldTree) => this.parseOnce(t, { ...opts, deadline, oldTree }), opts.cellStarts);
     unreadableByTree.set(r.tree, r.unreadable);
     return r.tree;
   }
