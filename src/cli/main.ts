@@ -5,6 +5,7 @@ import { nodeParserAssets } from './assets';
 import { CHECK_USAGE, runCheck } from './check_command';
 import { LineIndex } from '../python/lines';
 import { readSource } from './read_source';
+import { startNodeServer } from '../server/node';
 import { unreadableNote } from './unreadable';
 
 /**
@@ -15,6 +16,7 @@ import { unreadableNote } from './unreadable';
  */
 const USAGE = `usage: losslens eval FILE [--json]
        losslens check PATH... [--format F] [--fix [--unsafe-fixes]] [--diff] [options]
+       losslens server --stdio
 
   eval FILE     evaluate every assignment and expression statement in FILE whose value
                 Loss Lens can compute (array literals, softmax, sigmoid, cross-entropies of
@@ -22,7 +24,10 @@ const USAGE = `usage: losslens eval FILE [--json]
   --json        machine-readable output: {"file", "results": [{line, column, endLine,
                 endColumn, name, expression, dtype, shape, value, error}]}
 
-${CHECK_USAGE}`;
+${CHECK_USAGE}
+  server --stdio  the Loss Lens language server (LSP 3.17) on stdin/stdout, for editors other
+                than VS Code (also --node-ipc, --socket=PORT, --pipe=NAME); see docs/editors.md
+`;
 
 /** Files up to this size are read so that checkSource can say what is wrong with them; larger ones are refused unread. */
 const MAX_READ_BYTES = 16_000_000;
@@ -34,6 +39,14 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     return cmd ? 0 : 2;
   }
   if (cmd === 'check') return runCheck(rest, out, err, USAGE);
+  if (cmd === 'server') {
+    if (rest.length !== 1 || !/^--(stdio|node-ipc|socket=\d+|pipe=.+)$/.test(rest[0])) {
+      err(`losslens: server takes one transport: --stdio, --node-ipc, --socket=PORT or --pipe=NAME\n${USAGE}`);
+      return 2;
+    }
+    startNodeServer(); // runs until the client sends 'exit' (or its process ends)
+    return new Promise<number>(() => undefined);
+  }
   if (cmd !== 'eval') {
     err(`losslens: unknown command '${cmd}'\n${USAGE}`);
     return 2;
