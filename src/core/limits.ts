@@ -34,7 +34,7 @@ export interface Ledger {
  * 1,000,000 elements per result: ten times the largest array literal read (100,000), and small
  * enough that a result's float64 data (8 MB), a loss kernel's double-double temporaries (~50 MB)
  * and its JSON output stay far inside the 512 MiB a whole analysis may use. (At 10,000,000, a
- * single one_hot printed with --json took 525 MiB and 14 s.)
+ * single one_hot printed with --json peaked at 512 MiB and took 14 s.)
  */
 export const DEFAULT_BUDGET: Budget = { maxElements: 1_000_000 };
 
