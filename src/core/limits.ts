@@ -107,6 +107,21 @@ export function checkTime(): void {
   if (b.isCancelled?.()) throw new BudgetError('evaluation cancelled', 'cancelled');
 }
 
+let work = 0;
+
+/**
+ * Counts `units` of work (elements a kernel has gone through) and checks the deadline every
+ * 65,536 of them: one call per lane or row of a kernel bounds the time between checks whatever
+ * the shape (many short lanes or one long one) at the cost of an addition.
+ */
+export function spend(units: number): void {
+  work += units;
+  if (work >= 65_536) {
+    work = 0;
+    checkTime();
+  }
+}
+
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
