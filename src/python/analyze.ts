@@ -3,7 +3,9 @@ import { BudgetError, LossLensError } from '../core/errors';
 import { Tensor } from '../core/tensor';
 import './calls';
 import { Evaluator, EvalOptions } from './evaluator';
+import { unreadableIn } from './parser';
 import type { Node, Tree } from './parser';
+import type { Unreadable } from './recover';
 import { collectScopes, ScopeIndex } from './scope';
 import { EvalError, Framework, Value } from './values';
 
@@ -28,8 +30,11 @@ export interface EvalResult {
 export class FileAnalysis {
   readonly scopes: ScopeIndex;
   readonly evaluator: Evaluator;
+  /** Where syntax errors kept the analysis from reading the code (see recover.ts); the rest is analysed. */
+  readonly unreadable: Unreadable[];
 
   constructor(readonly tree: Tree, readonly text: string, opts: EvalOptions = {}) {
+    this.unreadable = unreadableIn(tree);
     this.scopes = collectScopes(tree.rootNode);
     this.evaluator = new Evaluator(this.scopes, opts);
   }
