@@ -277,7 +277,7 @@ function writeFixed(file: string, source: CheckedSource): void {
 }
 
 function unified(from: string, to: string, a: string, b: string): string {
-  return createTwoFilesPatch(from, to, a, b, undefined, undefined, { context: 3 }).replace(/^=+\n/, '');
+  return createTwoFilesPatch(from, to, a, b, undefined, undefined, { context: 3 }).replace(/^(Index: .*\n)?=+\n/, '');
 }
 
 /** The unified diff of a fix: the file's text, or for a notebook each changed cell. */

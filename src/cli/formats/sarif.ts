@@ -16,7 +16,7 @@ function ruleDescriptors() {
       name: r.name,
       shortDescription: { text: r.summary },
       fullDescription: { text: doc?.firstParagraph || r.summary },
-      help: doc ? { text: `${r.summary} See docs/rules/${r.name}.md.`, markdown: doc.markdown } : { text: r.summary },
+      help: doc ? { text: `${r.summary.replace(/\.?$/, ".")} See docs/rules/${r.name}.md.`, markdown: doc.markdown } : { text: r.summary },
       ...(doc ? { helpUri: pathToFileURL(doc.file).href } : {}),
       defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] },
       properties: { tags: ['loss-function', 'machine-learning'] },
