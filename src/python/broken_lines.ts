@@ -87,5 +87,6 @@ export function guessBrokenStatements(text: string): { start: number; end: numbe
     }
     ls = le + 1;
   }
+  if (open.length > 0) out.push({ start: open[0].stmtStart, end: open[0].lineEnd }); // never closed before the end
   return out;
 }

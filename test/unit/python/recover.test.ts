@@ -205,6 +205,7 @@ describe('syntax-error recovery', () => {
     assert.deepEqual(guess('if x\n    y = 1\nwhile y: pass\nfor k in d[1:2]\n'), ['if x']);
     assert.deepEqual(guess('s = """\nif x\nz = [\n"""\nt = \'(\'  # (\n'), []);
     assert.deepEqual(guess('a = foo(1,\n    2,\nb = 3\nclass C\n'), ['a = foo(1,', 'class C']);
+    assert.deepEqual(guess('y = 1\nz = g(1,\n      2\n'), ['z = g(1,']);
   });
 
   it('blank keeps length and line breaks; reasons follow Python', () => {
