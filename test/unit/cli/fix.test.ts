@@ -156,6 +156,13 @@ describe('losslens check --fix / --diff', () => {
     assert.deepEqual(nb.cells[2].source, ['%time\n', 'loss = F.cross_entropy(z, y)\n', 'q = tf.math.log(x)  # é ünïcode\n', 's = tf.reduce_sum(q, axis=[1])']);
   });
 
+  it('a UTF-8 byte-order mark and CRLF line ends are kept', async () => {
+    const p = path.join(dir, 'bom.py');
+    fs.writeFileSync(p, '\ufeffimport tensorflow as tf\r\nb = tf.log(x)\r\n');
+    await run(['check', '--fix', p]);
+    assert.equal(fs.readFileSync(p, 'utf8'), '\ufeffimport tensorflow as tf\r\nb = tf.math.log(x)\r\n');
+  });
+
   it('suppressed findings are not fixed', async () => {
     const p = path.join(dir, 'keep.py');
     fs.writeFileSync(p, 'import tensorflow as tf\na = tf.log(x)  # noqa: LL108\nb = tf.log(x)\n');
