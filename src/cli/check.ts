@@ -6,7 +6,9 @@ import { ParseTimeout, PythonParser } from '../python/parser';
 import { Finding, RULES, RunOptions, mayHaveFindings, runRules } from '../rules';
 import { Suppression, applySuppressions, commentsOf } from '../rules/suppression';
 import { NotebookFile, readNotebook } from './notebook_file';
+import type { Unreadable } from '../python/recover';
 import { readSource } from './read_source';
+import { unreadableNote } from './unreadable';
 
 /** One finding located in a file (1-based lines and columns, UTF-16 columns). */
 export interface Located {
@@ -42,6 +44,8 @@ export interface CheckedFile {
   raw: Finding[];
   source?: CheckedSource;
   skipped?: string;
+  /** One line saying where the analysis could not read the code (syntax errors), if anywhere. */
+  unreadable?: string;
 }
 
 export interface CheckOptions extends RunOptions {
@@ -75,7 +79,7 @@ export function checkFile(parser: PythonParser, file: string, opts: CheckOptions
 
 export function checkSourceOf(parser: PythonParser, file: string, source: CheckedSource, opts: CheckOptions = {}): CheckedFile {
   const text = sourceText(source);
-  const r = analyseText(parser, text, opts);
+  const r = analyseText(parser, text, opts, source.kind === 'notebook' ? source.joined.starts : undefined);
   const empty = { file, findings: [], suppressed: [], unused: [], raw: [], source };
   if ('skipped' in r) return { ...empty, skipped: r.skipped };
   if (!r.analysed) return empty;
@@ -98,6 +102,10 @@ export function checkSourceOf(parser: PythonParser, file: string, source: Checke
     suppressed: s.suppressed.map(({ finding: f, by }) => ({ ...at(f.start, f.end), ...base(f, text), suppressedBy: describe(by) })),
     unused,
     raw: s.kept,
+    unreadable: unreadableNote(file, r.unreadable, (o) => {
+      const p = at(o, o);
+      return `${'cell' in p ? `#cell${p.cell}` : ''}:${p.line}:${p.column}`;
+    }),
     source,
   };
 }
@@ -140,24 +148,25 @@ function locator(file: string, source: CheckedSource, lines: LineIndex) {
   };
 }
 
-type Analysed = { analysed: true; findings: Finding[]; comments: ReturnType<typeof commentsOf> } | { analysed: false } | { skipped: string };
+type Analysed = { analysed: true; findings: Finding[]; comments: ReturnType<typeof commentsOf>; unreadable: Unreadable[] } | { analysed: false } | { skipped: string };
 
 /** Parse + rules on a text, within the file budget. Files without any loss-related word are not parsed. */
-export function analyseText(parser: PythonParser, text: string, opts: RunOptions = {}): Analysed {
+export function analyseText(parser: PythonParser, text: string, opts: RunOptions = {}, cellStarts?: number[]): Analysed {
   const problem = checkSource(text);
   if (problem) return { skipped: problem };
   if (!mayHaveFindings(text)) return { analysed: false };
   const deadline = Date.now() + FILE_BUDGET_MS;
   let tree;
   try {
-    tree = parser.parse(text, { deadline });
+    tree = parser.parse(text, { deadline, cellStarts });
   } catch (e) {
     if (e instanceof ParseTimeout) return { skipped: e.message };
     throw e;
   }
   try {
-    const findings = runRules(new FileAnalysis(tree, text, { deadline }), { ...opts, explain: false, suppressions: false });
-    return { analysed: true, findings, comments: commentsOf(tree.rootNode) };
+    const analysis = new FileAnalysis(tree, text, { deadline });
+    const findings = runRules(analysis, { ...opts, explain: false, suppressions: false });
+    return { analysed: true, findings, comments: commentsOf(tree.rootNode), unreadable: analysis.unreadable };
   } finally {
     tree.delete();
   }

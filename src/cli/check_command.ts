@@ -198,6 +198,7 @@ async function check(args: CheckArgs, out: (s: string) => void, err: (s: string)
       }
       const r = checkSourceOf(parser, f, source, opts);
       if (r.skipped) report(f, `skipped: ${r.skipped}`);
+      if (r.unreadable && !args.quiet) err(`losslens: ${escapeControls(r.unreadable)}`);
       results.push(r);
     } catch (e) {
       internal++;

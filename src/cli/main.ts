@@ -3,8 +3,10 @@ import { evaluateSource, EvalResult, PythonParser } from '../python';
 import { DEFAULT_SOURCE_LIMITS } from '../python/budget';
 import { nodeParserAssets } from './assets';
 import { CHECK_USAGE, runCheck } from './check_command';
+import { LineIndex } from '../python/lines';
 import { readSource } from './read_source';
 import { escapeControls, quotePath } from './terminal';
+import { unreadableNote } from './unreadable';
 
 /**
  * losslens: Loss Lens from a terminal.
@@ -52,11 +54,14 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     return 1;
   }
   const parser = await PythonParser.create(nodeParserAssets());
-  const { results, error } = evaluateSource(parser, src.text);
+  const { results, error, unreadable } = evaluateSource(parser, src.text);
   if (error) {
     err(`losslens: ${quotePath(file)}: ${escapeControls(error)}`);
     return 1;
   }
+  const lines = new LineIndex(src.text);
+  const note = unreadableNote(file, unreadable, (o) => `:${lines.position(o).line}:${lines.position(o).column}`);
+  if (note) err(`losslens: ${escapeControls(note)}`);
   out(json ? `${JSON.stringify({ file, results: results.map(toJson) }, null, 1)}\n` : human(file, results));
   return 0;
 }

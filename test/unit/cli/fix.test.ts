@@ -133,8 +133,8 @@ describe('losslens check --fix / --diff', () => {
     const r = await run(['check', '--fix', p]);
     assert.equal(r.code, 1, 'the double softmax (unsafe fix) remains');
     const expected = JSON.parse(original);
-    expected.cells[2].source = ['%time\n', 'loss = F.cross_entropy(p, y)\n', 'q = tf.math.log(x)  # é ünïcode\n', 's = tf.reduce_sum(q, axis=[1])'];
-    expected.cells[3].source = 't = tf.math.log(w)';
+    expected.cells[2].source = ['%time\n', 'loss = F.cross_entropy(p, y)\n', 'loss_q = tf.math.log(x)  # é ünïcode\n', 'loss_s = tf.reduce_sum(q, axis=[1])'];
+    expected.cells[3].source = 'loss_t = tf.math.log(w)';
     // Jupyter's own formatting (indent 1, non-ASCII as is) is what JSON.stringify(…, 1) writes for this file.
     assert.equal(JSON.stringify(JSON.parse(original), null, 1) + '\n', original);
     assert.equal(fs.readFileSync(p, 'utf8'), JSON.stringify(expected, null, 1) + '\n');
@@ -148,25 +148,25 @@ describe('losslens check --fix / --diff', () => {
     // cells are numbered among code cells, as in findings
     assert.match(d.out, /^--- .*train\.ipynb:cell 2\n\+\+\+ .*train\.ipynb:cell 2\n@@ -1,4 \+1,4 @@\n %time\n/);
     assert.match(d.out, /\n--- .*train\.ipynb:cell 3\n\+\+\+ .*train\.ipynb:cell 3\n/);
-    assert.match(d.out, /-t = tf\.log\(w\)\n\+t = tf\.math\.log\(w\)/);
+    assert.match(d.out, /-loss_t = tf\.log\(w\)\n\+loss_t = tf\.math\.log\(w\)/);
     const r = await run(['check', '--fix', '--unsafe-fixes', p]);
     assert.equal(r.code, 0, r.out + r.err);
     const nb = JSON.parse(fs.readFileSync(p, 'utf8'));
     // the loss in cell 3 of the file reads the softmax of cell 2: the fix passes the logits instead
-    assert.deepEqual(nb.cells[2].source, ['%time\n', 'loss = F.cross_entropy(z, y)\n', 'q = tf.math.log(x)  # é ünïcode\n', 's = tf.reduce_sum(q, axis=[1])']);
+    assert.deepEqual(nb.cells[2].source, ['%time\n', 'loss = F.cross_entropy(z, y)\n', 'loss_q = tf.math.log(x)  # é ünïcode\n', 'loss_s = tf.reduce_sum(q, axis=[1])']);
   });
 
   it('a UTF-8 byte-order mark and CRLF line ends are kept', async () => {
     const p = path.join(dir, 'bom.py');
-    fs.writeFileSync(p, '\ufeffimport tensorflow as tf\r\nb = tf.log(x)\r\n');
+    fs.writeFileSync(p, '\ufeffimport tensorflow as tf\r\nloss_b = tf.log(x)\r\n');
     await run(['check', '--fix', p]);
-    assert.equal(fs.readFileSync(p, 'utf8'), '\ufeffimport tensorflow as tf\r\nb = tf.math.log(x)\r\n');
+    assert.equal(fs.readFileSync(p, 'utf8'), '\ufeffimport tensorflow as tf\r\nloss_b = tf.math.log(x)\r\n');
   });
 
   it('suppressed findings are not fixed', async () => {
     const p = path.join(dir, 'keep.py');
-    fs.writeFileSync(p, 'import tensorflow as tf\na = tf.log(x)  # noqa: LL108\nb = tf.log(x)\n');
+    fs.writeFileSync(p, 'import tensorflow as tf\nloss_a = tf.log(x)  # noqa: LL108\nloss_b = tf.log(x)\n');
     await run(['check', '--fix', p]);
-    assert.equal(fs.readFileSync(p, 'utf8'), 'import tensorflow as tf\na = tf.log(x)  # noqa: LL108\nb = tf.math.log(x)\n');
+    assert.equal(fs.readFileSync(p, 'utf8'), 'import tensorflow as tf\nloss_a = tf.log(x)  # noqa: LL108\nloss_b = tf.math.log(x)\n');
   });
 });

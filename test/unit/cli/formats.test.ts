@@ -30,7 +30,7 @@ const GITLAB_SCHEMA = {
   },
 };
 
-const TF1 = 'import tensorflow as tf\ny = tf.log(x)\n';
+const TF1 = 'import tensorflow as tf\nloss = tf.log(x)\n';
 
 describe('losslens check: output formats', () => {
   let dir: string;

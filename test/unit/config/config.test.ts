@@ -6,7 +6,7 @@ import { ConfigError, ConfigResolver, parseConfig } from '../../../src/config';
 import { RULES } from '../../../src/rules';
 import { DOUBLE, run } from '../cli/run';
 
-const TF1 = 'import tensorflow as tf\ny = tf.log(x)\n';
+const TF1 = 'import tensorflow as tf\nloss = tf.log(x)\n';
 
 describe('configuration: parsing (src/config)', () => {
   it('a pyproject.toml without [tool.losslens] is not a configuration', () => {
