@@ -187,8 +187,11 @@ async function check(args: CheckArgs, out: (s: string) => void, err: (s: string)
             out(diffOf(f, source, r.source));
             diffs++;
           } else {
-            writeFixed(f, r.source);
-            source = r.source;
+            const problem = writeFixed(f, r.source);
+            if (problem) {
+              report(f, `fixes not written: ${problem}`);
+              internal++;
+            } else source = r.source;
           }
           fixed += r.applied;
         }
@@ -272,10 +275,16 @@ function fixSource(parser: PythonParser, source: CheckedSource, opts: CheckOptio
   return { source: { kind: 'notebook', json, nb: { ...source.nb, cells: r.cells }, joined: joinCells(r.cells) }, applied: r.applied, passes: r.passes, unstable: r.unstable };
 }
 
-function writeFixed(file: string, source: CheckedSource): void {
-  const raw = fs.readFileSync(file);
-  const bom = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? '\ufeff' : '';
-  fs.writeFileSync(file, bom + (source.kind === 'python' ? source.text : source.json));
+/** Writes the fixed text (keeping a UTF-8 byte-order mark); returns why it could not, if it could not. */
+function writeFixed(file: string, source: CheckedSource): string | undefined {
+  try {
+    const raw = fs.readFileSync(file);
+    const bom = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? '\ufeff' : '';
+    fs.writeFileSync(file, bom + (source.kind === 'python' ? source.text : source.json));
+    return undefined;
+  } catch (e) {
+    return `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+  }
 }
 
 function unified(from: string, to: string, a: string, b: string): string {

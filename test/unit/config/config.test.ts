@@ -119,6 +119,14 @@ describe('configuration: search, precedence and its effect on check', () => {
     assert.equal(JSON.parse(isolated.out).findings.length, 5, 'without configuration: 4 double softmaxes (build/ stays excluded by default) and tf.log');
   });
 
+  it('exclude replaces the default excludes; extend-exclude adds to them', async () => {
+    write('repl/pyproject.toml', '[tool.losslens]\nexclude = ["vendor"]\n');
+    write('repl/build/gen.py', DOUBLE);
+    write('repl/vendor/lib.py', DOUBLE);
+    const r = await run(['check', '--format', 'json', path.join(dir, 'repl')]);
+    assert.deepEqual(JSON.parse(r.out).findings.map((f: { file: string }) => path.relative(path.join(dir, 'repl'), f.file)), ['build/gen.py']);
+  });
+
   it('a mistake in the configuration: file:line: reason, exit 2', async () => {
     write('broken/pyproject.toml', '[tool.losslens]\nselect = ["LL101"]\nseverity = 3\n');
     write('broken/a.py', DOUBLE);
