@@ -26,6 +26,8 @@ await esbuild.build({
   // web-tree-sitter's ES module locates itself through import.meta.url, which a CJS bundle lacks.
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  // jsonc-parser's UMD main loads its parts by a require inside a factory that a bundle cannot follow.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 });
 
 // The extension, twice: Node and web worker. `vscode` is provided by the host.

@@ -1,19 +1,20 @@
 import { formatNumpy, formatTorch, toJsonValue } from '../core/format';
 import { evaluateSource, EvalResult, PythonParser } from '../python';
 import { DEFAULT_SOURCE_LIMITS } from '../python/budget';
-import * as path from 'path';
 import { nodeParserAssets } from './assets';
-import { Located, checkFile, formatJson, formatSarif, formatText } from './check';
-import { collectFiles } from './walk';
+import { CHECK_USAGE, runCheck } from './check_command';
+import { LineIndex } from '../python/lines';
 import { readSource } from './read_source';
+import { unreadableNote } from './unreadable';
 
 /**
  * losslens: Loss Lens from a terminal.
  *   losslens eval FILE [--json]   evaluate every loss/tensor expression in FILE
- * Exit codes: 0 ok, 1 the file could not be analysed, 2 usage error.
+ *   losslens check PATH...        the diagnostics, for CI (check_command.ts)
+ * Exit codes (eval): 0 ok, 1 the file could not be analysed, 2 usage error.
  */
 const USAGE = `usage: losslens eval FILE [--json]
-       losslens check PATH... [--format text|json|sarif]
+       losslens check PATH... [--format F] [--fix [--unsafe-fixes]] [--diff] [options]
 
   eval FILE     evaluate every assignment and expression statement in FILE whose value
                 Loss Lens can compute (array literals, softmax, sigmoid, cross-entropies of
@@ -21,11 +22,7 @@ const USAGE = `usage: losslens eval FILE [--json]
   --json        machine-readable output: {"file", "results": [{line, column, endLine,
                 endColumn, name, expression, dtype, shape, value, error}]}
 
-  check PATH... run the diagnostics on .py and .ipynb files (folders are walked) and print
-                file:line:col: CODE rule-name message; exit 1 when something is found,
-                0 when clean, 2 on a usage error. '# losslens: ignore[rule-name]' silences a line.
-  --format      text (default), json ({"findings": [...]}) or sarif (SARIF 2.1.0)
-`;
+${CHECK_USAGE}`;
 
 /** Files up to this size are read so that checkSource can say what is wrong with them; larger ones are refused unread. */
 const MAX_READ_BYTES = 16_000_000;
@@ -36,7 +33,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     (cmd ? out : err)(USAGE);
     return cmd ? 0 : 2;
   }
-  if (cmd === 'check') return runCheck(rest, out, err);
+  if (cmd === 'check') return runCheck(rest, out, err, USAGE);
   if (cmd !== 'eval') {
     err(`losslens: unknown command '${cmd}'\n${USAGE}`);
     return 2;
@@ -56,50 +53,16 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     return 1;
   }
   const parser = await PythonParser.create(nodeParserAssets());
-  const { results, error } = evaluateSource(parser, src.text);
+  const { results, error, unreadable } = evaluateSource(parser, src.text);
   if (error) {
     err(`losslens: ${file}: ${error}`);
     return 1;
   }
+  const lines = new LineIndex(src.text);
+  const note = unreadableNote(file, unreadable, (o) => `:${lines.position(o).line}:${lines.position(o).column}`);
+  if (note) err(`losslens: ${note}`);
   out(json ? `${JSON.stringify({ file, results: results.map(toJson) }, null, 1)}\n` : human(file, results));
   return 0;
-}
-
-async function runCheck(args: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  let format = 'text';
-  const paths: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--format' || a.startsWith('--format=')) {
-      format = a.includes('=') ? a.slice(9) : args[++i] ?? '';
-      if (!['text', 'json', 'sarif'].includes(format)) {
-        err(`losslens: --format must be text, json or sarif (got '${format}')\n${USAGE}`);
-        return 2;
-      }
-    } else if (a.startsWith('-')) {
-      err(`losslens: unknown option ${a}\n${USAGE}`);
-      return 2;
-    } else paths.push(a);
-  }
-  if (paths.length === 0) {
-    err(`losslens: check needs at least one PATH\n${USAGE}`);
-    return 2;
-  }
-  const files = collectFiles(paths, (m) => err(`losslens: ${m}`));
-  const parser = await PythonParser.create(nodeParserAssets());
-  const all: Located[] = [];
-  for (const f of files) {
-    const r = checkFile(parser, f);
-    if (r.skipped) err(`losslens: ${f}: skipped: ${r.skipped}`);
-    all.push(...r.findings);
-  }
-  if (format === 'json') out(formatJson(all));
-  else if (format === 'sarif') out(formatSarif(all, (f) => f.split(path.sep).join('/')));
-  else {
-    for (const f of all) out(`${formatText(f)}\n`);
-    err(`losslens: ${all.length} finding${all.length === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}`);
-  }
-  return all.length > 0 ? 1 : 0;
 }
 
 function toJson(r: EvalResult) {
@@ -151,7 +114,7 @@ export function run(): void {
     })
     .catch((e: unknown) => {
       process.stderr.write(`losslens: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exitCode = 70;
+      process.exitCode = 2;
     });
 }
 

@@ -1,5 +1,6 @@
 import { DType, allocate } from './dtype';
 import { ShapeError } from './errors';
+import { checkElements, checkTime } from './limits';
 import { Tensor, formatShape } from './tensor';
 
 /**
@@ -48,6 +49,7 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
  */
 export function binary(a: Tensor, b: Tensor, dtype: DType, f: (x: number, y: number) => number, shapeOverride?: readonly number[]): Tensor {
   const shape = shapeOverride ?? broadcastShapes(a.shape, b.shape);
+  checkElements(shape, `broadcasting ${formatShape(a.shape)} with ${formatShape(b.shape)}`);
   let size = 1;
   for (const d of shape) size *= d;
   const out = allocate(dtype, size);
@@ -69,6 +71,7 @@ export function binary(a: Tensor, b: Tensor, dtype: DType, f: (x: number, y: num
     let ia = 0;
     let ib = 0;
     for (let i = 0; i < size; i++) {
+      if ((i & 0xfffff) === 0) checkTime();
       out[i] = f(ad[ia], bd[ib]);
       for (let d = rank - 1; d >= 0; d--) {
         idx[d]++;

@@ -105,7 +105,8 @@ function checkName(ctx: RuleContext, n: Node): Draft | undefined {
   }
   const note = noteFor(name);
   if (note) message += ` (${note}.)`;
-  const fixes: Fix[] = edits && edits.length ? [{ title: `Use ${target}`, edits, preferred: true }] : [];
+  // Safe: the replacement computes the same thing (renames keep TF 1 semantics through compat.v1; contrib arguments are named in contrib's order).
+  const fixes: Fix[] = edits && edits.length ? [{ title: `Use ${target}`, edits, preferred: true, applicability: 'safe' }] : [];
   return { ...span(n), message, related: [], fixes };
 }
 
@@ -131,7 +132,7 @@ function checkKeywords(ctx: RuleContext, call: Node): Draft[] {
         `${key.text}= was removed in TF 2 (TF 1 deprecated it): ${textOf(ctx, fn!)} takes ${rule.replacement}=` +
         (clash ? `, which this call also passes: drop ${key.text}=.` : '.'),
       related: [],
-      fixes: clash ? [] : [{ title: `Rename ${key.text}= to ${rule.replacement}=`, edits: [{ ...span(key), newText: rule.replacement }], preferred: true }],
+      fixes: clash ? [] : [{ title: `Rename ${key.text}= to ${rule.replacement}=`, edits: [{ ...span(key), newText: rule.replacement }], preferred: true, applicability: 'safe' }],
     });
   }
   return out;
