@@ -27,6 +27,8 @@ import * as esbuild from 'esbuild';
 import { ensureCorpus } from './bench/corpus.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// As in scripts/build.mjs: jsonc-parser's UMD main loads its parts by a require a bundle cannot follow.
+const JSONC_ESM = { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' };
 const runsArg = process.argv.find((a) => a.startsWith('--runs='));
 const RUNS = Math.max(1, Math.min(50, Number(runsArg ? runsArg.slice(7) : process.env.BENCH_RUNS ?? 5) || 5));
 const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
@@ -208,6 +210,7 @@ async function analysisBenchAsync(dir) {
     entryPoints: [join(here, 'bench', 'analysis_entry.ts')], bundle: true, platform: 'node', format: 'cjs',
     target: 'node20', outfile: bundle, logLevel: 'silent',
     define: { 'import.meta.url': 'importMetaUrl' },
+    alias: JSONC_ESM,
     banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   });
   // The bundle finds the parser's wasm next to itself.
@@ -253,7 +256,7 @@ function wholeProcess(args, label) {
 }
 
 /**
- * (d) losslens check on a real ML corpus next to tree-sitter's parse alone and Ruff-wasm (default
+ * (e) losslens check on a real ML corpus next to tree-sitter's parse alone and Ruff-wasm (default
  * rules), same files, same run: cold = a whole `node` process each (best of 2; 1 with --runs
  * below 5), warm = the best pass after the first inside one process (the language server's
  * situation). Wall and CPU time: on a shared machine CPU time is the steadier figure.
@@ -271,6 +274,7 @@ async function realMlBench(dir) {
     entryPoints: [join(here, 'bench', 'realml_entry.ts')], bundle: true, platform: 'node', format: 'cjs',
     target: 'node20', outfile: bundle, logLevel: 'silent',
     define: { 'import.meta.url': 'importMetaUrl' },
+    alias: JSONC_ESM,
     banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   });
   for (const f of ['tree-sitter.wasm', 'tree-sitter-python.wasm']) writeFileSync(join(dir, f), readFileSync(join(here, '..', 'dist', f)));
@@ -295,7 +299,7 @@ async function realMlBench(dir) {
   };
   const f = (v) => (Number.isFinite(v) ? v.toFixed(0) : '-');
   const x = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}x` : '-');
-  console.log(`\n(d) real ML corpus ${corpus}: ${ours.files} files (${ours.notebooks} notebooks), ${(ours.bytes / 1e6).toFixed(1)} MB; Ruff-wasm ${ruffWarm.version}, default rules`);
+  console.log(`\n(e) real ML corpus ${corpus}: ${ours.files} files (${ours.notebooks} notebooks), ${(ours.bytes / 1e6).toFixed(1)} MB; Ruff-wasm ${ruffWarm.version}, default rules`);
   console.log(`    ms (wall / cpu)                 losslens check    parse alone    Ruff-wasm    check/Ruff (wall, cpu)   check/parse`);
   console.log(`    cold, whole process (best of ${colds.length})  ${f(c.ours.wall).padStart(6)} / ${f(c.ours.cpu).padEnd(6)}   ${'-'.padStart(11)}   ${f(c.ruff.wall).padStart(5)} / ${f(c.ruff.cpu).padEnd(5)}  ${x(c.ours.wall, c.ruff.wall)}, ${x(c.ours.cpu, c.ruff.cpu)}`);
   console.log(`    warm, best of ${passes - 1} passes after 1     ${f(w.check.wall).padStart(6)} / ${f(w.check.cpu).padEnd(6)}  ${f(w.parse.wall).padStart(5)} / ${f(w.parse.cpu).padEnd(5)}   ${f(w.ruff.wall).padStart(5)} / ${f(w.ruff.cpu).padEnd(5)}  ${x(w.check.wall, w.ruff.wall)}, ${x(w.check.cpu, w.ruff.cpu)}          ${x(w.check.wall, w.parse.wall)}`);
