@@ -1,3 +1,5 @@
+import * as path from 'path';
+import { Project } from '../analysis/project';
 import { FileAnalysis } from '../python/analyze';
 import { checkSource } from '../python/budget';
 import { LineIndex } from '../python/lines';
@@ -51,6 +53,26 @@ export interface CheckedFile {
 export interface CheckOptions extends RunOptions {
   /** Also compute unused suppressions. */
   unusedSuppressions?: boolean;
+}
+
+/** Parsed files a project check holds at most between two files (memory), see Project.trim. */
+const MAX_HELD_FILES = 400;
+
+/** A file's key in a project: its absolute path with forward slashes. */
+export function projectKey(file: string): string {
+  return path.resolve(file).split(path.sep).join('/');
+}
+
+/**
+ * The files given to one `losslens check` as one project: imports between them resolve (under the
+ * given paths and the importing file's folders). Dispose it when the check is done.
+ */
+export function createProject(parser: PythonParser, roots: string[]): Project {
+  const read = (p: string) => {
+    const src = readSource(p, MAX_READ_BYTES);
+    return 'error' in src ? undefined : src.text;
+  };
+  return new Project({ parser, read, roots: roots.map(projectKey).map((r) => (/\.(py|ipynb)$/.test(r) ? path.posix.dirname(r) : r)), parseBudgetMs: FILE_BUDGET_MS });
 }
 
 const MAX_READ_BYTES = 16_000_000;
@@ -155,6 +177,16 @@ export function analyseText(parser: PythonParser, text: string, opts: RunOptions
   const problem = checkSource(text);
   if (problem) return { skipped: problem };
   if (!mayHaveFindings(text)) return { analysed: false };
+  const project = opts.project;
+  const pf = project && opts.path ? project.file(opts.path) : undefined;
+  if (project && pf && pf.text === text) {
+    // The project parsed this file already (another file imported it): reuse its analysis.
+    const findings = runRules(pf.analysis, { ...opts, explain: false, suppressions: false });
+    const result: Analysed = { analysed: true, findings, comments: commentsOf(pf.analysis.tree.rootNode), unreadable: pf.analysis.unreadable };
+    project.release(opts.path!);
+    project.trim(MAX_HELD_FILES);
+    return result;
+  }
   const deadline = Date.now() + FILE_BUDGET_MS;
   let tree;
   try {

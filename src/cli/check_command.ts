@@ -6,7 +6,7 @@ import { RULES } from '../rules';
 import { FixMode, fixAll, fixAllCells } from '../rules/fix_all';
 import { applySuppressions } from '../rules/suppression';
 import { nodeParserAssets } from './assets';
-import { CheckOptions, CheckedFile, CheckedSource, Located, analyseText, checkSourceOf, readChecked } from './check';
+import { CheckOptions, CheckedFile, CheckedSource, Located, analyseText, checkSourceOf, createProject, projectKey, readChecked } from './check';
 import { formatGithub, formatGitlab, formatJunit } from './formats/ci';
 import { ReportPaths } from './formats/paths';
 import { formatJson, formatJsonLines, formatStatistics, formatText } from './formats/plain';
@@ -166,13 +166,14 @@ async function check(args: CheckArgs, out: (s: string) => void, err: (s: string)
   const report = (p: string, msg: string) => err(`losslens: ${quotePath(p)}: ${escapeControls(msg)}`);
   const files = collectFiles(args.paths, (msg, p) => report(p, msg), { followLinks: args.followLinks, excluded: (p, isDir) => resolver.isExcluded(p, isDir) });
   const parser = await PythonParser.create(nodeParserAssets());
+  const project = createProject(parser, args.paths);
   const results: CheckedFile[] = [];
   let internal = 0;
   let fixed = 0;
   let diffs = 0;
   for (const f of files) {
     const settings = resolver.settingsFor(f);
-    const opts: CheckOptions = { severity: settings.severity, defaultFramework: settings.defaultFramework, unusedSuppressions: args.unused };
+    const opts: CheckOptions = { severity: settings.severity, defaultFramework: settings.defaultFramework, unusedSuppressions: args.unused, project, path: projectKey(f) };
     try {
       let source = readChecked(f);
       if ('error' in source) {
@@ -186,8 +187,11 @@ async function check(args: CheckArgs, out: (s: string) => void, err: (s: string)
             out(diffOf(f, source, r.source));
             diffs++;
           } else {
-            writeFixed(f, r.source);
-            source = r.source;
+            const problem = writeFixed(f, r.source);
+            if (problem) {
+              report(f, `fixes not written: ${problem}`);
+              internal++;
+            } else source = r.source;
           }
           fixed += r.applied;
         }
@@ -202,6 +206,7 @@ async function check(args: CheckArgs, out: (s: string) => void, err: (s: string)
       report(f, `internal error, file skipped: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
+  project.dispose();
   if (args.diff) {
     if (!args.quiet) err(`losslens: ${fixed} fix${fixed === 1 ? '' : 'es'} in ${diffs} file${diffs === 1 ? '' : 's'} would be applied${args.fix === 'safe' ? ' (--unsafe-fixes for the rest)' : ''}`);
     return internal ? 2 : diffs > 0 && !args.exitZero ? 1 : 0;
@@ -270,10 +275,16 @@ function fixSource(parser: PythonParser, source: CheckedSource, opts: CheckOptio
   return { source: { kind: 'notebook', json, nb: { ...source.nb, cells: r.cells }, joined: joinCells(r.cells) }, applied: r.applied, passes: r.passes, unstable: r.unstable };
 }
 
-function writeFixed(file: string, source: CheckedSource): void {
-  const raw = fs.readFileSync(file);
-  const bom = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? '\ufeff' : '';
-  fs.writeFileSync(file, bom + (source.kind === 'python' ? source.text : source.json));
+/** Writes the fixed text (keeping a UTF-8 byte-order mark); returns why it could not, if it could not. */
+function writeFixed(file: string, source: CheckedSource): string | undefined {
+  try {
+    const raw = fs.readFileSync(file);
+    const bom = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? '\ufeff' : '';
+    fs.writeFileSync(file, bom + (source.kind === 'python' ? source.text : source.json));
+    return undefined;
+  } catch (e) {
+    return `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+  }
 }
 
 function unified(from: string, to: string, a: string, b: string): string {

@@ -6,6 +6,7 @@ import { CHECK_USAGE, runCheck } from './check_command';
 import { LineIndex } from '../python/lines';
 import { readSource } from './read_source';
 import { startNodeServer } from '../server/node';
+import { escapeControls, quotePath } from './terminal';
 import { unreadableNote } from './unreadable';
 
 /**
@@ -62,18 +63,18 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   const json = flags.includes('--json');
   const src = readSource(file, MAX_READ_BYTES, DEFAULT_SOURCE_LIMITS.maxChars);
   if ('error' in src) {
-    err(`losslens: ${src.error}`);
+    err(`losslens: ${escapeControls(src.error)}`);
     return 1;
   }
   const parser = await PythonParser.create(nodeParserAssets());
   const { results, error, unreadable } = evaluateSource(parser, src.text);
   if (error) {
-    err(`losslens: ${file}: ${error}`);
+    err(`losslens: ${quotePath(file)}: ${escapeControls(error)}`);
     return 1;
   }
   const lines = new LineIndex(src.text);
   const note = unreadableNote(file, unreadable, (o) => `:${lines.position(o).line}:${lines.position(o).column}`);
-  if (note) err(`losslens: ${note}`);
+  if (note) err(`losslens: ${escapeControls(note)}`);
   out(json ? `${JSON.stringify({ file, results: results.map(toJson) }, null, 1)}\n` : human(file, results));
   return 0;
 }
@@ -94,10 +95,10 @@ function toJson(r: EvalResult) {
 }
 
 function human(file: string, results: EvalResult[]): string {
-  if (results.length === 0) return `${file}: nothing to evaluate (no tensor expressions with known inputs)\n`;
+  if (results.length === 0) return `${quotePath(file)}: nothing to evaluate (no tensor expressions with known inputs)\n`;
   const lines: string[] = [];
   for (const r of results) {
-    const head = `${file}:${r.line}:${r.column}${r.name ? ` ${r.name}` : ''}`;
+    const head = `${quotePath(file)}:${r.line}:${r.column}${r.name ? ` ${r.name}` : ''}`;
     const oneLine = r.expression.replace(/\s+/g, ' ');
     const expr = oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine;
     if (r.tensor) {
@@ -112,7 +113,8 @@ function human(file: string, results: EvalResult[]): string {
     }
     for (const n of r.notes) lines.push(`    note: ${n}`);
   }
-  return `${lines.join('\n')}\n`;
+  // Source text (expressions, names in messages) may hold control characters: shown escaped, never sent to the terminal.
+  return `${lines.map(escapeControls).join('\n')}\n`;
 }
 
 function usesTorch(r: EvalResult): boolean {

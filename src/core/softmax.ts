@@ -1,5 +1,5 @@
 import { allocate } from './dtype';
-import { checkTime } from './limits';
+import { checkTime, spend } from './limits';
 import { expNeg, expNeg2 } from './exp';
 import { Tensor, laneView, normalizeAxis } from './tensor';
 
@@ -33,6 +33,7 @@ export let laneArgMax = 0;
 export let laneT = 0;
 
 export function scanLane(x: ArrayLike<number>, off: number, n: number, stride: number): void {
+  spend(n); // every loss kernel scans its lanes here: the deadline is checked between them
   if (stride === 1 && n > 0) {
     if (x instanceof Float64Array) return scanContiguous64(x, off, n);
     if (x instanceof Float32Array) return scanContiguous32(x, off, n);

@@ -1,5 +1,6 @@
-import { BudgetError, LossLensError, ShapeError } from '../core/errors';
+import { LossLensError, ShapeError } from '../core/errors';
 import { DEFAULT_BUDGET, DEFAULT_LEDGER_ELEMENTS, Ledger, checkTime, withBudget } from '../core/limits';
+import { BINDING_ERRORS, DEFER_DEPTH, Deferred, isControl, runDeferring } from './deferral';
 import { Nested, Tensor } from '../core/tensor';
 import { ReprError, parseArrayRepr } from './numpy_repr';
 import { Args, bindArgs, CallContext } from './calls/args';
@@ -26,31 +27,6 @@ export interface EvalOptions {
   maxTotalElements?: number;
 }
 
-/**
- * Binding evaluations nest (x = x + 1 evaluates the previous x first); beyond this many
- * evaluation levels a binding is evaluated on its own first (see `Deferred`), so chains of any
- * length take neither the stack nor quadratic time.
- */
-const DEFER_DEPTH = 250;
-/** Longest chain of deferred bindings followed (DEFER_DEPTH levels each). */
-const MAX_DEFERRED = 20_000;
-
-/**
- * Thrown (never cached, never shown) when a binding is needed deeper than DEFER_DEPTH levels: the
- * outermost evaluation catches it, evaluates that binding at the top of the stack (filling the
- * cache), and starts again. Each round completes DEFER_DEPTH levels of the chain.
- */
-class Deferred {
-  constructor(
-    readonly binding: Binding,
-    readonly feeds: Feeds | undefined,
-  ) {}
-}
-
-/** Errors that are not facts about the code and pass through every catch unchanged. */
-function isControl(e: unknown): boolean {
-  return e instanceof Deferred || (e instanceof BudgetError && e.stopsAll);
-}
 
 /**
  * Names a file uses without importing them, resolved by convention (the seed files, notebooks
@@ -144,37 +120,18 @@ export class Evaluator {
 
   private untilDone<T>(f: () => T): T {
     checkTime(); // an expired or cancelled budget starts nothing
-    const pending: Deferred[] = [];
-    const seen = new Set<Binding>();
     const touched = this.touchedKnown;
     const notes = this.notes.length;
-    for (;;) {
-      try {
-        if (pending.length === 0) {
-          this.touchedKnown = touched;
-          this.notes.length = notes; // a restarted attempt must not repeat the notes of the last one
-          return f();
-        }
-        const d = pending[pending.length - 1];
-        // Its value (or real error) is cached now; budget errors and deeper deferrals propagate.
-        try {
-          this.bindingValue(d.binding, d.feeds);
-        } catch (e) {
-          if (e instanceof EvalError || (e instanceof LossLensError && !(e instanceof BudgetError && e.stopsAll))) {
-            // cached on the binding: the restarted evaluation reads it from there
-          } else throw e;
-        }
-        pending.pop();
-      } catch (e) {
-        if (!(e instanceof Deferred)) throw e;
-        if (seen.has(e.binding) || pending.length >= MAX_DEFERRED) {
-          throw new EvalError(`'${e.binding.name}' depends on itself or on a chain of names too long to evaluate`, true);
-        }
-        seen.add(e.binding);
-        pending.push(e);
-      }
-    }
+    return runDeferring(
+      () => {
+        this.touchedKnown = touched;
+        this.notes.length = notes; // a restarted attempt must not repeat the notes of the last one
+        return f();
+      },
+      (d) => this.bindingValue(d.binding, d.feeds as Feeds | undefined),
+    );
   }
+
   /** Sets a new time budget (Date.now() value) and cancellation check for the next evaluations. */
   setBudget(deadline: number | undefined, isCancelled?: () => boolean): void {
     this.opts.deadline = deadline;
@@ -570,9 +527,6 @@ export class Evaluator {
     }
   }
 }
-
-/** Errors made by `cached` for a binding (their message already names it). */
-const BINDING_ERRORS = new WeakSet<EvalError>();
 
 function isNode(n: Node | null): n is Node {
   return n !== null;

@@ -1,4 +1,5 @@
 import type { Node, Tree } from 'web-tree-sitter';
+import { guessBrokenStatements } from './broken_lines';
 import { LineIndex } from './lines';
 
 /**
@@ -83,6 +84,7 @@ export function recover(
  */
 function brokenStatements(root: Node, text: string, cellStarts: readonly number[]): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
+  let guesses: { start: number; end: number }[] | undefined;
   for (const e of outermostErrors(root)) {
     const stmt = statementOf(e);
     const start = stmt.startIndex;
@@ -92,6 +94,15 @@ function brokenStatements(root: Node, text: string, cellStarts: readonly number[
     const scan = scanTokens(text, start, limit, true);
     const swallows = scan.stop < limit || limit < end || scan.open.length > 0 || scan.inString;
     if (!swallows) continue;
+    // The statements this ERROR swallowed may hold more broken ones (each would otherwise cost a
+    // re-parse), and tree-sitter sometimes starts the ERROR at the intact line above the broken
+    // one: statements the text scan finds broken inside the node come first.
+    guesses ??= guessBrokenStatements(text);
+    const inside = guesses.filter((g) => g.start >= start && g.start < end);
+    if (inside.length > 0) {
+      out.push(...inside);
+      continue;
+    }
     const stop = Math.min(scan.stop, lineEnd(text, e.startIndex));
     if (stop > start && /\S/.test(text.slice(start, stop))) out.push({ start, end: stop });
   }

@@ -135,14 +135,16 @@ export function collectScopes(root: Node): ScopeIndex {
         return;
       case 'import_from_statement': {
         const mod = stmt.childForFieldName('module_name');
-        if (!mod || mod.type === 'relative_import') return;
+        if (!mod) return;
+        // `from .nets import build`: qualname '.nets.build' (resolved against the project by src/analysis).
+        const prefix = mod.type === 'relative_import' ? (mod.text.endsWith('.') ? mod.text.slice(0, -1) : mod.text) : mod.text;
         for (const n of stmt.childrenForFieldName('name')) {
           if (!n) continue;
           if (n.type === 'aliased_import') {
             const orig = n.childForFieldName('name')!.text;
-            scope.add({ name: n.childForFieldName('alias')!.text, kind: 'import', stmt, qualname: `${mod.text}.${orig}`, scope });
+            scope.add({ name: n.childForFieldName('alias')!.text, kind: 'import', stmt, qualname: `${prefix}.${orig}`, scope });
           } else {
-            scope.add({ name: n.text, kind: 'import', stmt, qualname: `${mod.text}.${n.text}`, scope });
+            scope.add({ name: n.text, kind: 'import', stmt, qualname: `${prefix}.${n.text}`, scope });
           }
         }
         return;

@@ -1,3 +1,5 @@
+import { Project } from '../analysis/project';
+import { AbsVal } from '../analysis/value';
 import { Tensor } from '../core/tensor';
 import { FileAnalysis } from '../python/analyze';
 import { Signature } from '../python/calls/args';
@@ -41,7 +43,16 @@ export interface RuleOptions {
    * whose range contains it (a hover).
    */
   explain?: boolean | number;
+  /**
+   * The project the file belongs to (imports between its files resolve through it) and the
+   * file's path in it. Without one, the file is analysed alone.
+   */
+  project?: Project;
+  path?: string;
 }
+
+/** Callee names worth asking the analysis about when names do not resolve them (loss objects kept in parameters). */
+const LOSS_NAME = /loss|crit|cost|bce|nll|entropy|\bce\b/i;
 
 const METHOD_ROLES: Record<string, string[]> = {
   softmax: ['softmax'],
@@ -61,6 +72,7 @@ interface Shared {
   qualnames: Map<number, string | undefined>;
   /** class node id -> self attribute -> its single assigned value (null: several different ones). */
   selfAttrs: Map<number, Map<string, Node | null>>;
+  project?: Project;
 }
 const sharedByAnalysis = new WeakMap<FileAnalysis, Shared>();
 
@@ -94,6 +106,28 @@ export class RuleContext {
 
   get text(): string {
     return this.analysis.text;
+  }
+
+  /** The project this file is analysed in (a project of this file alone when none was given). */
+  get project(): Project {
+    if (this.options.project) return this.options.project;
+    this.shared.project ??= Project.single(this.path, this.analysis);
+    return this.shared.project;
+  }
+
+  /** The file's path in the project. */
+  get path(): string {
+    return this.options.path ?? '<file>';
+  }
+
+  /** What an expression of this file is (kind, axis, provenance) according to the project-wide analysis. */
+  value(node: Node): AbsVal {
+    return this.project.engine.valueAt(this.path, node);
+  }
+
+  /** What a model expression of this file outputs when called (Keras models, nn.Modules, layers). */
+  modelOutput(node: Node): AbsVal {
+    return this.project.engine.outputOf(this.path, node);
   }
 
   get root(): Node {
@@ -297,6 +331,19 @@ export class RuleContext {
         const cls = lookupClass(ctor.qualname)!;
         const site = this.bind(n, ctor.qualname, 'object', cls.call, ctor.roles, ctor.framework);
         site.ctor = ctor;
+        return site;
+      }
+    }
+    // A loss object the analysis finds where names do not lead: a parameter's default or its
+    // callers' argument (`def __init__(self, loss=nn.CrossEntropyLoss())`), an attribute set from one.
+    if ((fn.type === 'identifier' || fn.type === 'attribute') && LOSS_NAME.test(fn.text)) {
+      const r = this.value(fn).ref;
+      const cls = r?.type === 'lib' && r.qualname.endsWith('()') ? lookupClass(r.qualname.slice(0, -2)) : undefined;
+      if (r?.type === 'lib' && cls) {
+        const q = canonicalName(r.qualname.slice(0, -2));
+        const site = this.bind(n, q, 'object', cls.call, cls.roles ?? [], cls.framework);
+        const ctor = r.ctor && r.ctor.file === this.path ? this.resolveCall(r.ctor.node) : undefined;
+        if (ctor?.kind === 'class') site.ctor = ctor;
         return site;
       }
     }

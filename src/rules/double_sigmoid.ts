@@ -1,5 +1,5 @@
 import * as E from '../core/elementwise';
-import { activationInput, findDoubleActivation } from './double_softmax';
+import { activationInput, compiledTwice, findDoubleActivation } from './double_softmax';
 import { show, smallValue } from './explain_ce';
 import { Rule } from './rule';
 import { Explanation } from './types';
@@ -17,10 +17,10 @@ export const doubleSigmoid: Rule = {
   defaultSeverity: 'warning',
   summary: 'sigmoid output passed where the loss expects logits (sigmoid applied twice)',
   check(ctx) {
-    return findDoubleActivation(ctx, 'sigmoid').map((d) => {
+    return [...findDoubleActivation(ctx, 'sigmoid'), ...compiledTwice(ctx, 'sigmoid')].map((d) => {
       // The related span is the sigmoid call (see findDoubleActivation).
       const related = d.related[0];
-      const act = related ? ctx.root.descendantForIndex(related.start, related.end) : undefined;
+      const act = related && !related.file ? ctx.root.descendantForIndex(related.start, related.end) : undefined;
       const site = act?.type === 'call' ? ctx.site(act) : undefined;
       const input = site ? activationInput(site) : undefined;
       return {

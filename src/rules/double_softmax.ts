@@ -7,7 +7,10 @@ import { Tensor } from '../core/tensor';
 import { Value } from '../python/values';
 import { forwardActivation } from './model_forward';
 import { Draft, Rule, span, textOf } from './rule';
-import { Explanation } from './types';
+import { Explanation, Fix } from './types';
+import { kindText } from '../analysis/value';
+import { compiledLosses, setFromLogits } from './keras_compile';
+import { describeOrigin, originInFile, relatedOf, whereOf } from './provenance';
 
 /**
  * double-softmax (LL101): the output of a softmax reaches an argument that expects logits, so
@@ -22,7 +25,8 @@ export const doubleSoftmax: Rule = {
   defaultSeverity: 'warning',
   summary: 'softmax output passed where the loss expects logits (softmax applied twice)',
   check(ctx) {
-    return [...findDoubleActivation(ctx, 'softmax'), ...findKerasDoubleSoftmax(ctx)];
+    const keras = findKerasDoubleSoftmax(ctx);
+    return [...findDoubleActivation(ctx, 'softmax'), ...keras, ...compiledTwice(ctx, 'softmax', keras)];
   },
 };
 
@@ -37,37 +41,67 @@ export function findDoubleActivation(ctx: RuleContext, activation: 'softmax' | '
     if (!site.roles.includes(`${activation}-loss`)) continue;
     const logits = logitsArgument(ctx, site);
     if (!logits) continue;
-    const chain = ctx.trace(logits);
-    const def = chain[chain.length - 1];
-    const act = def.type === 'call' ? ctx.site(def) : undefined;
-    if (!act && def.type === 'call') {
-      const fw = forwardActivation(ctx, def, activation);
-      if (fw) out.push(forwardFinding(ctx, site, logits, def, fw.act, fw.returned, activation));
-      continue;
-    }
-    if (!act || !act.roles.includes(activation)) continue;
-    const input = activationInput(act);
-    if (!input) continue;
-    const explanation = ctx.shouldExplain(logits) ? explainTwice(ctx, site, logits, input, activation) : undefined;
-    const via = chain.length > 1 && chain[0].type === 'identifier' ? ` (through '${chain[0].text}')` : '';
-    const where = logits.startIndex === def.startIndex ? '' : via;
-    out.push({
-      ...span(logits),
-      message:
-        `${act.display}(...) output${where} is passed to ${site.display}, which applies ${activation} itself: ` +
-        `the ${activation} is applied twice. Pass the logits (${short(textOf(ctx, input))}) instead.`,
-      related: [{ ...span(def), message: `the ${activation} applied here` }],
-      fixes: [
-        {
-          title: `Remove the inner ${activation}: pass ${short(textOf(ctx, input))}`,
-          edits: [{ ...span(logits), newText: textOf(ctx, input) }],
-          preferred: true,
-        },
-      ],
-      ...(explanation ? { explanation } : {}),
-    });
+    const found = syntacticFinding(ctx, site, logits, activation) ?? analysisFinding(ctx, site, logits, activation);
+    if (found) out.push(found);
   }
   return out;
+}
+
+/** The activation reached through names in this file, or a same-file model whose forward() ends in it (the exact, fixable cases). */
+function syntacticFinding(ctx: RuleContext, site: CallSite, logits: Node, activation: 'softmax' | 'sigmoid'): Draft | undefined {
+  const chain = ctx.trace(logits);
+  const def = chain[chain.length - 1];
+  const act = def.type === 'call' ? ctx.site(def) : undefined;
+  if (!act && def.type === 'call') {
+    const fw = forwardActivation(ctx, def, activation);
+    return fw ? forwardFinding(ctx, site, logits, def, fw.act, fw.returned, activation) : undefined;
+  }
+  if (!act || !act.roles.includes(activation)) return undefined;
+  const input = activationInput(act);
+  if (!input) return undefined;
+  const explanation = ctx.shouldExplain(logits) ? explainTwice(ctx, site, logits, input, activation) : undefined;
+  const via = chain.length > 1 && chain[0].type === 'identifier' ? ` (through '${chain[0].text}')` : '';
+  const where = logits.startIndex === def.startIndex ? '' : via;
+  return {
+    ...span(logits),
+    message:
+      `${act.display}(...) output${where} is passed to ${site.display}, which applies ${activation} itself: ` +
+      `the ${activation} is applied twice. Pass the logits (${short(textOf(ctx, input))}) instead.`,
+    related: [{ ...span(def), message: `the ${activation} applied here` }],
+    fixes: [
+      {
+        title: `Remove the inner ${activation}: pass ${short(textOf(ctx, input))}`,
+        edits: [{ ...span(logits), newText: textOf(ctx, input) }],
+        preferred: true,
+      },
+    ],
+    ...(explanation ? { explanation } : {}),
+  };
+}
+
+/**
+ * Any other distance, from the project-wide analysis: helper returns, model classes in other
+ * files, Sequential ending in nn.Softmax, tuples, attributes. Silent when the analysis is unsure.
+ */
+function analysisFinding(ctx: RuleContext, site: CallSite, logits: Node, activation: 'softmax' | 'sigmoid'): Draft | undefined {
+  const v = ctx.value(logits);
+  if (v.kind !== (activation === 'softmax' ? 'probs' : 'sigmoidProbs') || v.incomplete || v.prov.length === 0) return undefined;
+  const origin = originInFile(ctx, v);
+  const fixes: Fix[] = origin?.input
+    ? [{
+      title: `Remove the ${activation} at ${whereOf(ctx, v.prov[0])}: use ${short(origin.input)} (code that needs probabilities then applies ${activation} itself)`,
+      edits: [{ start: origin.node.startIndex, end: origin.node.endIndex, newText: origin.input }],
+      applicability: 'unsafe',
+    }]
+    : [];
+  return {
+    ...span(logits),
+    message:
+      `${short(textOf(ctx, logits))} holds ${kindText(v.kind)} from ${describeOrigin(ctx, v)}, and ${site.display} applies ${activation} itself: ` +
+      `the ${activation} is applied twice. Pass the logits (the ${activation}'s input) instead.`,
+    related: relatedOf(ctx, v, `the ${activation} applied here`),
+    fixes,
+  };
 }
 
 /**
@@ -158,4 +192,30 @@ export function activationInput(act: CallSite): Node | undefined {
 function short(s: string): string {
   const one = s.replace(/\s+/g, ' ');
   return one.length > 40 ? `${one.slice(0, 37)}...` : one;
+}
+
+/**
+ * model.compile(loss=<from_logits=True loss>) on a model whose output the analysis knows to be
+ * softmax (sigmoid) probabilities: subclassed models, models built in helpers or other files.
+ * Compile calls the syntactic Keras check already reported are skipped.
+ */
+export function compiledTwice(ctx: RuleContext, activation: 'softmax' | 'sigmoid', already: Draft[] = []): Draft[] {
+  const out: Draft[] = [];
+  for (const c of compiledLosses(ctx)) {
+    if (!c.fromLogits || already.some((d) => d.start === c.lossArg.startIndex)) continue;
+    const ok = activation === 'softmax' ? c.head.kind === 'probs' && c.family !== 'binary' : c.head.kind === 'sigmoidProbs' && c.family === 'binary';
+    if (!ok) continue;
+    const edit = setFromLogits(ctx, c, false);
+    const classes = c.head.units;
+    const bound = activation === 'softmax' && classes && classes > 1 ? ` With ${classes} classes the loss cannot fall below log(1 + ${classes - 1}/e) = ${Math.log(1 + (classes - 1) / Math.E).toFixed(3)}.` : '';
+    out.push({
+      ...span(c.lossArg),
+      message:
+        `The model outputs ${kindText(c.head.kind!)} (${describeOrigin(ctx, c.head)}), and ${short(textOf(ctx, c.lossArg))} applies ${activation} again (from_logits=True): ` +
+        `the ${activation} is applied twice.${bound} Set from_logits=False, or make the last layer linear.`,
+      related: relatedOf(ctx, c.head, `the ${activation} of the model's output`),
+      fixes: edit ? [{ title: 'Set from_logits=False (the model outputs probabilities)', edits: [edit], preferred: true, applicability: 'safe' }] : [],
+    });
+  }
+  return out;
 }

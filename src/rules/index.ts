@@ -9,6 +9,9 @@ import { logOfLogits } from './log_of_logits';
 import { positionalLossArguments } from './positional_loss_arguments';
 import { oneHotOfOneHot } from './one_hot_of_one_hot';
 import { deprecatedTf1Api } from './deprecated_tf1_api';
+import { nllExpectsLogProbs } from './nll_expects_log_probs';
+import { logitsIntoProbabilityLoss } from './logits_into_probability_loss';
+import { multiclassMultilabel } from './multiclass_multilabel';
 import { Rule } from './rule';
 import { applySuppressions, commentsOf } from './suppression';
 import { Finding, RuleName, Severity } from './types';
@@ -17,7 +20,7 @@ export type { Finding, RuleName, Severity } from './types';
 export { RuleContext } from './context';
 
 /** Every rule, in code order. Each lives in its own file. */
-export const RULES: Rule[] = [doubleSoftmax, doubleSigmoid, manualCrossEntropy, partialBinaryCrossEntropy, logOfLogits, positionalLossArguments, oneHotOfOneHot, deprecatedTf1Api];
+export const RULES: Rule[] = [doubleSoftmax, doubleSigmoid, manualCrossEntropy, partialBinaryCrossEntropy, logOfLogits, positionalLossArguments, oneHotOfOneHot, deprecatedTf1Api, nllExpectsLogProbs, logitsIntoProbabilityLoss, multiclassMultilabel];
 
 export interface RunOptions extends RuleOptions {
   /** Severity per rule, or 'off'; rules not listed use their default. */
@@ -29,7 +32,7 @@ export interface RunOptions extends RuleOptions {
 }
 
 /** Words without which no rule can fire: files without any of them are not parsed at all. */
-const PREFILTER = /softmax|sigmoid|log|entropy|one_hot|to_categorical|reduction_indices|keep_dims|contrib|\btf\./;
+const PREFILTER = /[Ss]oftmax|[Ss]igmoid|log|[Ee]ntropy|one_hot|to_categorical|reduction_indices|keep_dims|contrib|\btf\.|nll_loss|NLLLoss|BCELoss/;
 
 export function mayHaveFindings(text: string): boolean {
   return PREFILTER.test(text);

@@ -13,7 +13,10 @@ export type RuleName =
   | 'log-of-logits'
   | 'positional-loss-arguments'
   | 'one-hot-of-one-hot'
-  | 'deprecated-tf1-api';
+  | 'deprecated-tf1-api'
+  | 'nll-expects-log-probs'
+  | 'logits-into-probability-loss'
+  | 'multiclass-multilabel';
 
 export interface Span {
   start: number;
@@ -23,6 +26,8 @@ export interface Span {
 /** A replacement of text[start, end) by newText. */
 export interface TextEdit extends Span {
   newText: string;
+  /** Another project file the edit applies to (the file's path as the Project knows it); absent: the finding's file. */
+  file?: string;
 }
 
 export interface Fix {
@@ -42,6 +47,11 @@ export interface Fix {
 /** Another place that explains the finding (the softmax that causes a double softmax). */
 export interface Related extends Span {
   message: string;
+  /** Another project file the location is in (its path as the Project knows it); absent: the finding's file. */
+  file?: string;
+  /** 1-based line and column of `start` when `file` is set (the caller may not have that file's text). */
+  line?: number;
+  column?: number;
 }
 
 /** Numbers that make the finding concrete, when the inputs are known (shown on hover). */

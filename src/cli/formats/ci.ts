@@ -1,4 +1,5 @@
 import type { Located } from '../check';
+import { escapeControls } from '../terminal';
 import { fingerprints } from './fingerprint';
 import { ReportPaths } from './paths';
 
@@ -23,7 +24,8 @@ export function formatGithub(all: Located[], paths: ReportPaths): string {
       const props = [`file=${ghProperty(paths.display(f.file))}`];
       if (!f.cell) props.push(`line=${f.line}`, `endLine=${f.endLine}`, `col=${f.column}`, ...(f.endLine === f.line ? [`endColumn=${f.endColumn}`] : []));
       props.push(`title=${ghProperty(`${f.code} ${f.rule}${f.cell ? ` (cell ${f.cell}, line ${f.line})` : ''}`)}`);
-      return `::${GH_LEVEL[f.severity]} ${props.join(',')}::${ghData(`${f.code} ${f.message}`)}\n`;
+      // The message's own control characters (escape sequences a log viewer would render) are shown escaped.
+      return `::${GH_LEVEL[f.severity]} ${props.join(',')}::${ghData(escapeControls(`${f.code} ${f.message}`))}\n`;
     })
     .join('');
 }

@@ -69,3 +69,61 @@ export function canonicalName(q: string): string {
   s = s.replace(/^keras\.api\._v2\.keras\./, 'keras.');
   return s;
 }
+
+// ---- Kind knowledge: what a function or layer makes of a tensor (read by src/analysis) ----
+
+/**
+ * What a tensor is, as far as a loss cares: raw scores (logits: any linear output), softmax
+ * probabilities over an axis, sigmoid probabilities, log-probabilities (log_softmax), log-sigmoid,
+ * class-index labels, one-hot (dense) labels.
+ */
+export type Kind = 'logits' | 'probs' | 'sigmoidProbs' | 'logProbs' | 'logSigmoid' | 'classIndex' | 'oneHot';
+
+/**
+ * The kind transfer of one library function or class, as data. For a function: its result.
+ * For a class: what its instances (layers, modules) make of their input when called.
+ */
+export interface KindSpec {
+  /** The result always has this kind. */
+  produces?: Kind;
+  /** Parameter (name, or position as a number) that gives the axis of a softmax; `defaultAxis` when absent (undefined: implicit). */
+  axisParam?: string;
+  axisPos?: number;
+  defaultAxis?: number;
+  /** The result has the kind of this argument ('@receiver' for methods), possibly mapped (exp: logProbs -> probs). */
+  from?: string;
+  fromPos?: number;
+  map?: Partial<Record<Kind, Kind>>;
+  /** The kind is set by an `activation=` argument (string or callable), this position when positional; none = `linear`. */
+  activationParam?: string;
+  activationPos?: number;
+  /** The default activation when the argument is absent ('linear' for Dense, 'relu' for tf.contrib fully_connected). */
+  activationDefault?: string;
+  /** Parameter (name, position) giving the number of output units. */
+  unitsParam?: string;
+  unitsPos?: number;
+  /** Containers: nn.Sequential(*layers), keras.Sequential([layers]); 'model': keras.Model(inputs, outputs). */
+  container?: 'sequential-args' | 'sequential-list' | 'model';
+}
+
+const kindSpecs = new Map<string, KindSpec>();
+
+export function defineKinds(entries: [string[], KindSpec][]): void {
+  for (const [names, spec] of entries) for (const n of names) kindSpecs.set(n, spec);
+}
+
+/** The kind transfer of a canonical name, if Loss Lens knows one. */
+export function lookupKinds(qualname: string): KindSpec | undefined {
+  return kindSpecs.get(canonicalName(qualname));
+}
+
+/** A Keras activation given by name ('softmax', 'sigmoid', 'linear'...): the kind it produces (null: linear, i.e. logits). */
+export function activationKind(name: string): Kind | null | undefined {
+  switch (name) {
+    case 'softmax': return 'probs';
+    case 'sigmoid': return 'sigmoidProbs';
+    case 'log_softmax': return 'logProbs';
+    case 'linear': case 'None': return null;
+    default: return undefined;
+  }
+}

@@ -156,6 +156,13 @@ describe('losslens check --fix / --diff', () => {
     assert.deepEqual(nb.cells[2].source, ['%time\n', 'loss = F.cross_entropy(z, y)\n', 'loss_q = tf.math.log(x)  # é ünïcode\n', 'loss_s = tf.reduce_sum(q, axis=[1])']);
   });
 
+  it('a UTF-8 byte-order mark and CRLF line ends are kept', async () => {
+    const p = path.join(dir, 'bom.py');
+    fs.writeFileSync(p, '\ufeffimport tensorflow as tf\r\nloss_b = tf.log(x)\r\n');
+    await run(['check', '--fix', p]);
+    assert.equal(fs.readFileSync(p, 'utf8'), '\ufeffimport tensorflow as tf\r\nloss_b = tf.math.log(x)\r\n');
+  });
+
   it('suppressed findings are not fixed', async () => {
     const p = path.join(dir, 'keep.py');
     fs.writeFileSync(p, 'import tensorflow as tf\nloss_a = tf.log(x)  # noqa: LL108\nloss_b = tf.log(x)\n');

@@ -93,6 +93,13 @@ describe('losslens check: links, bad notebooks, hostile text and names', () => {
     assert.equal(r.code, 1);
     assert.doesNotMatch(r.out, /[\x00-\x09\x0b-\x1f\x7f\u202e]/);
     assert.match(r.out, /z\["\\x1b\[31mred\\x1b\]0;title\\x07\\u202e"\]/);
+    const gh = await run(['check', '--format', 'github', p]);
+    assert.doesNotMatch(gh.out, /[\x00-\x09\x0b-\x1f\x7f\u202e]/);
+    assert.match(gh.out, /\\x1b\[31mred/);
+    // eval prints expressions from the source: escaped too
+    const ev = await run(['eval', write('esc_eval.py', 'import tensorflow as tf\np = tf.nn.softmax([1.0, 2.0], name="\x1b[2Jx")\n')]);
+    assert.doesNotMatch(ev.out + ev.err, /[\x00-\x09\x0b-\x1f\x7f]/);
+    assert.match(ev.out, /esc_eval\.py:2:1 p {2}float32\[2\] {2}tf\.nn\.softmax\(\[1\.0, 2\.0\], name="\\x1b\[2Jx"\)/);
   });
 
   it('a file name with a newline (or an escape sequence, or a colon) is quoted: it cannot forge a finding line', async () => {

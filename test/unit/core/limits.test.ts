@@ -8,6 +8,9 @@ import { matmul, oneHot } from '../../../src/core/linalg';
 import { reduceSum } from '../../../src/core/reduce';
 import { softmax } from '../../../src/core/softmax';
 import { Tensor } from '../../../src/core/tensor';
+import { binaryFocalCrossentropyRaw, finish } from '../../../src/core/losses/keras';
+import * as optax from '../../../src/core/losses/optax';
+import { sigmoidCrossEntropyWithLogits } from '../../../src/core/losses/tf_nn';
 
 /** The BudgetError `f` throws (fails when it throws nothing or something else). */
 function budgetError(f: () => unknown): BudgetError {
@@ -119,6 +122,29 @@ describe('core limits: the deadline is checked inside kernel loops', () => {
     assert.equal(e.reason, 'time');
     // One row is 10^6 multiply-adds (a few ms); a loaded machine gets generous headroom.
     assert.ok(took < 400, `matmul ran ${took} ms past a 30 ms budget`);
+  });
+
+  it('loss kernels over 1,000,000 elements stop between lanes (optax poly loss: ~0.9 s of work; keras focal: ~0.4 s)', function () {
+    this.timeout(60_000);
+    const x = Tensor.fill('float32', [1000, 1000], (i) => ((i * 7919) % 1000) / 100 - 5);
+    const p = Tensor.fill('float32', [1000, 1000], (i) => (((i * 7919) % 1000) + 1) / 1002);
+    const y = Tensor.fill('float32', [1000, 1000], (i) => (i % 1000 === Math.floor(i / 1000) ? 1 : 0));
+    const cases: [string, () => unknown][] = [
+      ['optax.poly_loss_cross_entropy', () => optax.poly_loss_cross_entropy(x, y)],
+      ['keras binary_focal_crossentropy', () => finish(binaryFocalCrossentropyRaw(y, p))],
+      ['tf.nn.sigmoid_cross_entropy_with_logits', () => sigmoidCrossEntropyWithLogits(y, x)],
+    ];
+    for (const [what, f] of cases) {
+      // Relative to the whole computation on this machine now, so a busy machine does not matter.
+      let t0 = Date.now();
+      f();
+      const full = Date.now() - t0;
+      t0 = Date.now();
+      const e = withBudget({ deadline: t0 + 5 }, () => budgetError(f));
+      const took = Date.now() - t0;
+      assert.equal(e.reason, 'time', what);
+      assert.ok(took < Math.max(full / 2, 25), `${what} ran ${took} ms on a 5 ms budget (${full} ms in full)`);
+    }
   });
 
   it('cancellation is polled with the deadline', () => {

@@ -86,6 +86,19 @@ describe('python evaluation budgets: errors that depend on the budget are not va
     ]);
   });
 
+  it('F.one_hot without num_classes over 262,144 indices (spreading them into Math.max overflowed the stack)', async () => {
+    const an = await analysis(
+      `import tensorflow as tf\nimport torch\nimport torch.nn.functional as F\n${labels(16)}` +
+        'a = tf.one_hot(x, 1)\nb = a + tf.one_hot([0], 4)\ni = torch.tensor(b.numpy()).long().reshape(-1)\nh = F.one_hot(i)\n',
+    );
+    // Rows of b: [2, 1, 1, 1] for label 0 (one_hot [1] broadcast + [1, 0, 0, 0]), [1, 0, 0, 0] for
+    // label 1; flattened: 2, 1, 1, 1, 1, 0, 0, 0, ... so 3 classes.
+    const h = valueOf(an, 'h');
+    assert.ok(h.kind === 'tensor');
+    assert.deepEqual([h.tensor.dtype, ...h.tensor.shape], ['int64', 262144, 3]);
+    assert.deepEqual(Array.from(h.tensor.data.slice(0, 24)), [0, 0, 1, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0]);
+  });
+
   it('the memory ledger: once an evaluator has allocated its total, it says so once and stops', async () => {
     const an = await analysis(`import tensorflow as tf\n${labels(5)}a = tf.one_hot(x, 100)\nb = tf.one_hot(x, 100)\nc = tf.one_hot(x, 100)\n`, { maxTotalElements: 5000 });
     const rs = an.evaluateAll();

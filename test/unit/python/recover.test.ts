@@ -3,6 +3,7 @@ import { FileAnalysis } from '../../../src/python/analyze';
 import { LineIndex } from '../../../src/python/lines';
 import { joinCells } from '../../../src/python/notebook';
 import { PythonParser, unreadableIn } from '../../../src/python/parser';
+import { guessBrokenStatements } from '../../../src/python/broken_lines';
 import { blank, danglingLineEnds, reasonFor } from '../../../src/python/recover';
 import { runRules } from '../../../src/rules';
 import { getParser } from '../../helpers/parser';
@@ -179,6 +180,32 @@ describe('syntax-error recovery', () => {
     assert.ok(Date.now() - t0 < 1500, `${Date.now() - t0} ms`);
     assert.ok(unreadableIn(t).length > 0);
     t.delete();
+  });
+
+  it('one unclosed list every 500 lines of a 10,000-line file: all 20 found in one recovery, nothing intact reported', async () => {
+    const block = 'import torch\nlogits = torch.tensor([[2.0, 1.0], [0.5, 2.5]])\np = F.softmax(logits, dim=1)\nloss = F.cross_entropy(p, torch.tensor([0, 1]))\n\n';
+    const lines = block.repeat(2000).split('\n').slice(0, 10_000);
+    const text = lines.flatMap((l, i) => (i % 500 === 2 ? ['x = [1, 2', l] : [l])).join('\n');
+    const p = await getParser();
+    const t = p.parse(text, { deadline: Date.now() + 20_000 });
+    const u = unreadableIn(t);
+    assert.equal(u.length, 20);
+    assert.deepEqual([...new Set(u.map((r) => text.slice(r.start, r.end)))], ['x = [1, 2']);
+    const a = new FileAnalysis(t, text);
+    const findings = runRules(a, { explain: false }).filter((f) => f.code === 'LL101');
+    assert.equal(findings.length, 2000); // every block's double softmax, below and between the errors
+    t.delete();
+  });
+
+  it('the text scan guesses unclosed brackets and colon-less headers, not intact code', () => {
+    const guess = (s: string) => guessBrokenStatements(s).map((g) => s.slice(g.start, g.end));
+    assert.deepEqual(guess('x = [1, 2\nimport os\ny = 1\n'), ['x = [1, 2']);
+    assert.deepEqual(guess('def f(a,\n      b):\n    return (a +\n            b)\n'), []);
+    assert.deepEqual(guess("d = {\n'a': 1,\n}\nx = f(\n    a,\n)\n"), []);
+    assert.deepEqual(guess('if x\n    y = 1\nwhile y: pass\nfor k in d[1:2]\n'), ['if x']);
+    assert.deepEqual(guess('s = """\nif x\nz = [\n"""\nt = \'(\'  # (\n'), []);
+    assert.deepEqual(guess('a = foo(1,\n    2,\nb = 3\nclass C\n'), ['a = foo(1,', 'class C']);
+    assert.deepEqual(guess('y = 1\nz = g(1,\n      2\n'), ['z = g(1,']);
   });
 
   it('blank keeps length and line breaks; reasons follow Python', () => {
