@@ -2,6 +2,7 @@ import {
   CancellationToken, CodeAction, CodeActionKind, CodeActionParams, Hover, HoverParams, MarkupKind, TextEdit,
 } from 'vscode-languageserver';
 import type { PanelModel } from '../../webview/protocol';
+import { BudgetError } from '../core/errors';
 import { withBudget } from '../core/limits';
 import { explainAt, explainRange, explainText } from '../explain/explain';
 import { code } from '../explain/explain_text';
@@ -126,6 +127,10 @@ export class Features {
       try {
         const out = withBudget({ deadline, isCancelled: cancelled }, () => f({ doc: here.doc, view }, { uri }));
         return out.model ? { model: inCell(view, out.model) } : out;
+      } catch (e) {
+        // Out of time, memory or cancelled: a sentence for the user, not a failed request.
+        if (e instanceof BudgetError) return { message: `${e.message}.` };
+        throw e;
       } finally {
         view.analysis!.evaluator.setBudget(undefined);
       }

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
+import { getHeapStatistics } from 'v8';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import type { ParserAssets } from '../python/parser';
 import { startServer } from './server';
@@ -16,6 +17,7 @@ export function startNodeServer(): void {
     parserAssets: async () => nodeAssets(),
     docsBase: pathToFileURL(path.join(__dirname, '..', 'docs', 'rules')).href,
     pid: process.pid,
+    heapLimitMiB: () => Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
   });
 }
 

@@ -33,6 +33,8 @@ export const ExplainRequest = new RequestType<ExplainParams, CommandResult, void
 export interface ServerStatus {
   /** The server's process id (Node), or undefined in a web worker. */
   pid?: number;
+  /** The V8 heap limit the server runs with, in MiB (Node; shows the memory cap in force). */
+  heapLimitMiB?: number;
   /** Open documents and notebooks the server holds, and analyses it caches. */
   documents: number;
   analyses: number;

@@ -17,6 +17,8 @@ export interface ServerPlatform {
   /** Default base of the rule pages when the client does not send one. */
   docsBase: string;
   pid?: number;
+  /** The heap limit in MiB, where the platform can tell. */
+  heapLimitMiB?: () => number;
 }
 
 /** Yields to the event loop, so a notification just sent is written and newer messages (changes, cancellations) are read. */
@@ -136,7 +138,7 @@ export function startServer(connection: Connection, platform: ServerPlatform): v
   connection.onCodeAction((params, token) => features?.codeActions(params, token) ?? []);
   connection.onRequest(EvaluateRequest, (params, token) => features?.evaluate(params, token) ?? { message: 'the server is starting.' });
   connection.onRequest(ExplainRequest, (params, token) => features?.explain(params, token) ?? { message: 'the server is starting.' });
-  connection.onRequest(StatusRequest, () => ({ pid: platform.pid, documents: workspace.openCount, analyses: cache?.size ?? 0, pending: scheduler?.pendingCount ?? 0 }));
+  connection.onRequest(StatusRequest, () => ({ pid: platform.pid, heapLimitMiB: platform.heapLimitMiB?.(), documents: workspace.openCount, analyses: cache?.size ?? 0, pending: scheduler?.pendingCount ?? 0 }));
   connection.onShutdown(() => {
     scheduler?.dispose();
     cache?.clear();

@@ -19,6 +19,11 @@ describe('Loss Lens in a real VS Code: activation', () => {
     console.log(`    (activate() took ${hooks.activationMs} ms; the server starts in the background)`);
     const status = await hooks.server.status();
     assert.ok(status.pid === undefined || status.pid !== (globalThis as { process?: { pid?: number } }).process?.pid, 'the server is not the extension host');
+    if (status.pid !== undefined) {
+      // --max-old-space-size=512: V8's limit is the old space plus the young generation's semi-spaces.
+      console.log(`    (server pid ${status.pid}, heap limit ${status.heapLimitMiB} MiB)`);
+      assert.ok(status.heapLimitMiB! >= 512 && status.heapLimitMiB! < 700, `heap limit ${status.heapLimitMiB} MiB`);
+    }
   });
 
   it('registers its four commands', async () => {

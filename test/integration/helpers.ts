@@ -11,7 +11,7 @@ export interface LossLensApi {
     panel: { sent: ToPanel[]; received: FromPanel[] };
     server: {
       /** The running server: its pid (Node host; undefined in a web worker) and what it holds. */
-      status(): Promise<{ pid?: number; documents: number; analyses: number; pending: number }>;
+      status(): Promise<{ pid?: number; heapLimitMiB?: number; documents: number; analyses: number; pending: number }>;
       /** How many times the client restarted the server after it stopped. */
       restarts: number;
       /** Kills the server as a crash would (SIGKILL on Node, the worker terminated on the web). */

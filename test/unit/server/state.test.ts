@@ -95,6 +95,33 @@ describe('server state: notebook cells by identity, closing within the debounce,
     await stopSession(s);
   });
 
+  it('a request cancelled before its evaluation starts returns at once; uncancelled, the same request is bounded by its budget', async () => {
+    s = await startSession();
+    const uri = 'file:///tmp/losslens-test/matmul.py';
+    // m is 1000 x 1000 (broadcast from two 1000-element literals); m @ m takes longer than a command's 2 s budget.
+    const col = Array.from({ length: 1000 }, (_, i) => `[${i}.0]`).join(', ');
+    const row = Array.from({ length: 1000 }, (_, i) => `${i}.0`).join(', ');
+    const text = `import numpy as np\nc = np.array([${col}])\nr = np.array([${row}])\nm = c * r\nb = m @ m\n`;
+    await s.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
+    await s.diagnostics(uri);
+    const range = { start: { line: 4, character: 4 }, end: { line: 4, character: 9 } };
+    const { CancellationTokenSource } = await import('vscode-languageserver-protocol/node');
+    const cts = new CancellationTokenSource();
+    const t0 = Date.now();
+    const pending = s.connection.sendRequest('lossLens/evaluateSelection', { textDocument: { uri }, range }, cts.token);
+    cts.cancel(); // $/cancelRequest right behind the request
+    const r = (await pending) as { model?: unknown; message?: string };
+    assert.equal(r.message, 'cancelled.', JSON.stringify(r).slice(0, 300));
+    assert.ok(Date.now() - t0 < 1000, `answered after ${Date.now() - t0} ms`);
+    // Not cancelled, it runs into the 2 s budget and says so (a sentence, not a failed request).
+    const t1 = Date.now();
+    const full = (await s.connection.sendRequest('lossLens/evaluateSelection', { textDocument: { uri }, range })) as { model?: { error?: string }; message?: string };
+    const took = Date.now() - t1;
+    assert.ok(took >= 1900 && took < 6000, `uncancelled it ran ${took} ms`);
+    assert.match(full.message ?? full.model?.error ?? '', /time budget/);
+    await stopSession(s);
+  });
+
   it('a version the previous server died on is not analysed; an edit analyses again', async () => {
     const uri = 'file:///tmp/losslens-test/hostile.py';
     s = await startSession({}, { quarantine: [{ uri, version: 1 }] });
