@@ -4,3 +4,4 @@ import './numpy';
 import './torch';
 import './losses';
 import './keras_ops';
+import './wrappers';

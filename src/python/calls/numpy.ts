@@ -3,7 +3,7 @@ import * as E from '../../core/elementwise';
 import { defaultDType } from '../convert';
 import { matmul } from '../../core/linalg';
 import { argmax, logSumExp, reduceMax, reduceMean, reduceMin, reduceSum } from '../../core/reduce';
-import { logSoftmax, softmax } from '../../core/softmax';
+import { softmaxOverAxes } from '../../core/softmax_axes';
 import { Tensor } from '../../core/tensor';
 import { Framework, Value } from '../values';
 import { Args } from './args';
@@ -67,23 +67,19 @@ function family(mod: string, framework: Framework): CallSpec[] {
 
 const softmaxes = (mod: string, framework: Framework, axisDefault: number | null): CallSpec[] => {
   const wrap = (t: Tensor): Value => ({ kind: 'tensor', tensor: t, framework });
-  const axisOf = (a: Args) => (a.has('axis') ? a.int('axis') : axisDefault);
+  // None: every axis; a tuple: those axes together (jax.nn.softmax, scipy.special.softmax).
+  const axisOf = (a: Args): number | number[] | null => {
+    const ax = a.axes('axis');
+    return ax === undefined ? axisDefault : ax;
+  };
   return [
     {
       names: [`${mod}.softmax`], framework, params: ['x', 'axis'], ignore: ['where', 'initial'], roles: ['softmax'],
-      handler: (a) => {
-        const t = a.tensor('x');
-        const ax = axisOf(a);
-        return wrap(ax === null ? softmax(t.reshape([t.size]), 0).reshape(t.shape) : softmax(t, ax));
-      },
+      handler: (a) => wrap(softmaxOverAxes(a.tensor('x'), axisOf(a))),
     },
     {
       names: [`${mod}.log_softmax`], framework, params: ['x', 'axis'], ignore: ['where', 'initial'], roles: ['log_softmax'],
-      handler: (a) => {
-        const t = a.tensor('x');
-        const ax = axisOf(a);
-        return wrap(ax === null ? logSoftmax(t.reshape([t.size]), 0).reshape(t.shape) : logSoftmax(t, ax));
-      },
+      handler: (a) => wrap(softmaxOverAxes(a.tensor('x'), axisOf(a), true)),
     },
     {
       names: [`${mod}.logsumexp`], framework, params: ['a', 'axis', 'b', 'keepdims'], ignore: ['return_sign', 'where'], roles: ['logsumexp'],
