@@ -5,3 +5,4 @@ import './torch';
 import './losses';
 import './keras_ops';
 import './wrappers';
+import './constructors';
