@@ -6,3 +6,4 @@ import './losses';
 import './keras_ops';
 import './wrappers';
 import './constructors';
+import './shapes';
