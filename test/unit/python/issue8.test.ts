@@ -154,3 +154,18 @@ describe('issue 8: no silent gaps', () => {
     assertValues(r.get('d'), [0.1269280110429725, 0.04858735157374206]);
   });
 });
+
+describe('issue 8 coverage: torch softmin, jax.nn.one_hot', () => {
+  it('torch.softmin / F.softmin(x, dim) = softmax(-x): [1, 2, 3] -> exact (mpmath) e^-x / sum e^-x', async () => {
+    const r = await byName('import torch\nimport torch.nn.functional as F\nx = torch.tensor([1.0, 2.0, 3.0])\na = torch.softmin(x, dim=0)\nb = F.softmin(x, dim=0)\n');
+    const want = [0.6652409557748219, 0.24472847105479764, 0.09003057317038046];
+    assertValues(r.get('a'), want);
+    assertValues(r.get('b'), want);
+  });
+  it('jax.nn.one_hot: float32 rows; indices outside [0, C) encode as zeros (JAX documentation)', async () => {
+    const r = await byName('import jax\nimport jax.numpy as jnp\na = jax.nn.one_hot(jnp.array([0, 1, 2]), 3)\nb = jax.nn.one_hot(jnp.array([-1, 3]), 3)\n');
+    assertValues(r.get('a'), [1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    assertValues(r.get('b'), [0, 0, 0, 0, 0, 0]);
+    assert.deepEqual(r.get('a')!.shape, [3, 3]);
+  });
+});
