@@ -169,3 +169,25 @@ describe('issue 8 coverage: torch softmin, jax.nn.one_hot', () => {
     assert.deepEqual(r.get('a')!.shape, [3, 3]);
   });
 });
+
+describe('issue 8 coverage: empty batches [0, C] give each framework\'s result', () => {
+  it('torch mean NaN (0/0), sum 0; TF and optax per-example []; Keras 3 returns a (0,)-shaped loss unreduced; tf.compat.v1 div_no_nan 0', async () => {
+    const r = await byName([
+      'import tensorflow as tf', 'import torch', 'import torch.nn.functional as F', 'import optax', 'import jax.numpy as jnp', 'import numpy as np',
+      'x = np.zeros((0, 3), dtype=np.float32)', 'y = np.zeros((0,), dtype=np.int64)',
+      'a = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=x)',
+      'b = F.cross_entropy(torch.zeros(0, 3), torch.zeros(0, dtype=torch.long))',
+      "c = F.cross_entropy(torch.zeros(0, 3), torch.zeros(0, dtype=torch.long), reduction='sum')",
+      // keras/src/losses/loss.py reduce_values: values of shape (0,) are returned as they are
+      'd = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y, x)',
+      'e = optax.softmax_cross_entropy_with_integer_labels(jnp.zeros((0, 3)), jnp.zeros((0,), dtype=jnp.int32))',
+      'g = F.binary_cross_entropy_with_logits(torch.zeros(0, 3), torch.zeros(0, 3))',
+      'h = tf.compat.v1.losses.softmax_cross_entropy(np.zeros((0, 3), dtype=np.float32), x)',
+    ].join('\n'));
+    for (const n of ['a', 'd', 'e']) assert.deepEqual(r.get(n)!.shape, [0], n);
+    assert.ok(Number.isNaN(r.get('b')!.tensor!.data[0]));
+    assert.equal(r.get('c')!.tensor!.data[0], 0);
+    assert.ok(Number.isNaN(r.get('g')!.tensor!.data[0]));
+    assert.equal(r.get('h')!.tensor!.data[0], 0);
+  });
+});
