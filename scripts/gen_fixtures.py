@@ -29,7 +29,7 @@ sys.dont_write_bytecode = True  # leave no __pycache__ in the work tree
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from fixtures import core, keras, optax, tf, torch  # noqa: E402
+from fixtures import core, keras, optax, random_sets, tf, torch  # noqa: E402
 
 OUT_DIR = os.path.join(os.path.dirname(HERE), "test", "fixtures", "exact")
 FAMILIES = (("core", core), ("tf", tf), ("keras", keras), ("torch", torch),
@@ -49,16 +49,38 @@ def build(module, family):
             % (json.dumps(family), ",\n".join(lines)))
 
 
+def build_random(family, make):
+    cases = make()
+    ids = [c["id"] for c in cases]
+    if len(set(ids)) != len(ids):
+        raise SystemExit(f"random/{family}: duplicate case ids")
+    lines = [json.dumps(c, allow_nan=False) for c in cases]
+    return ('{"family": %s, "generator": "scripts/gen_fixtures.py", "prng_check": %s, '
+            '"cases": [\n%s\n]}\n' % (json.dumps("random/" + family),
+                                        json.dumps(random_sets.PRNG_CHECK), ",\n".join(lines)))
+
+
+def outputs(only):
+    """(name, path, builder) for every fixture file, or those whose name contains `only`."""
+    res = [(family, os.path.join(OUT_DIR, f"{family}.json"),
+            lambda m=module, f=family: build(m, f)) for family, module in FAMILIES]
+    random_sets.self_check()
+    res += [("random/" + family, os.path.join(OUT_DIR, "random", f"{family}.json"),
+             lambda f=family, mk=make: build_random(f, mk))
+            for family, make in random_sets.FAMILIES]
+    return [r for r in res if only is None or only in r[0]]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--check", action="store_true",
                     help="compare with the committed files instead of writing")
+    ap.add_argument("--only", help="only the files whose name contains this (e.g. random/keras)")
     opts = ap.parse_args()
-    os.makedirs(OUT_DIR, exist_ok=True)
+    os.makedirs(os.path.join(OUT_DIR, "random"), exist_ok=True)
     stale = []
-    for family, module in FAMILIES:
-        text = build(module, family)
-        path = os.path.join(OUT_DIR, f"{family}.json")
+    for family, path, make in outputs(opts.only):
+        text = make()
         n = text.count('"id": ')
         if opts.check:
             try:

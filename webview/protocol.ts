@@ -108,6 +108,11 @@ export interface PanelModel {
   tables: TableModel[];
   /** The value of the expression itself, printed as the framework would ("[0.4790107  1.19967598]"). */
   value: { text: string; dtype: string; shape: number[] } | null;
+  /**
+   * The mathematical value where the framework's own arithmetic gives NaN or infinity although the
+   * value is finite (`value` is what training sees), printed the same way, with one line saying why.
+   */
+  exact?: { text: string; why: string } | null;
   reduced: Reduced | null;
   comparison: Comparison | null;
   notes: string[];

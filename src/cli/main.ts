@@ -23,7 +23,7 @@ const USAGE = `usage: losslens eval FILE [--json]
                 Loss Lens can compute (array literals, softmax, sigmoid, cross-entropies of
                 TF/Keras/PyTorch/optax/NumPy), printed as the framework would print them
   --json        machine-readable output: {"file", "results": [{line, column, endLine,
-                endColumn, name, expression, dtype, shape, value, error}]}
+                endColumn, name, expression, dtype, shape, value, [exact, exactWhy,] error}]}
 
 ${CHECK_USAGE}
   server --stdio  the Loss Lens language server (LSP 3.17) on stdin/stdout, for editors other
@@ -90,6 +90,8 @@ function toJson(r: EvalResult) {
     dtype: r.dtype,
     shape: r.shape,
     value: r.tensor ? toJsonValue(r.tensor) : null,
+    // Only where the framework's arithmetic breaks (NaN/inf) but the true value differs by > 4 ulps.
+    ...(r.exact ? { exact: toJsonValue(r.exact), exactWhy: r.exactWhy } : {}),
     error: r.error,
   };
 }
@@ -106,6 +108,10 @@ function human(file: string, results: EvalResult[]): string {
       const printed = t.size > 2000 ? `(${t.size.toLocaleString('en-US')} values; use --json for all of them)` : usesTorch(r) ? formatTorch(t) : formatNumpy(t);
       lines.push(`${head}  ${t.dtype}[${t.shape.join(', ')}]  ${expr}`);
       lines.push(...printed.split('\n').map((l) => `    ${l}`));
+      if (r.exact) {
+        const ex = t.size > 2000 ? '(use --json for the values)' : usesTorch(r) ? formatTorch(r.exact) : formatNumpy(r.exact);
+        lines.push(`    exact (${r.exactWhy}):`, ...ex.split('\n').map((l) => `    ${l}`));
+      }
     } else {
       const shape = r.shape ? ` ${r.dtype}[${r.shape.map((d) => d ?? 'None').join(', ')}]` : '';
       lines.push(`${head}${shape}  ${expr}`);

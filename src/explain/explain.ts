@@ -232,6 +232,7 @@ function valueModel(cx: ExplainContext, n: Node, feeds: Feeds | undefined, ancho
   if (!t.tensor) return undefined;
   const m = isArray ? arrayModel(cx, t.tensor, framework, anchor ?? n, site?.qualname) : baseModel(cx, anchor ?? n, 'expression', n.text.length > 60 ? 'expression' : n.text);
   if (!isArray) fillValue(m, t.tensor, styleOf(framework), framework, site?.qualname);
+  if (!isArray && v.value.kind === 'tensor' && v.value.exact) m.exact = { text: valueText(v.value.exact, styleOf(framework)), why: v.value.exactWhy ?? '' };
   addNotes(m, v.notes);
   return m;
 }

@@ -205,6 +205,7 @@ export function lossModel(cx: ExplainContext, site: CallSite, feeds?: Feeds, anc
   if (call.ok && call.value.kind === 'tensor') {
     value = call.value.tensor;
     m.value = { text: valueText(value, style), dtype: value.dtype, shape: [...value.shape] };
+    if (call.value.exact) m.exact = { text: valueText(call.value.exact, style), why: call.value.exactWhy ?? '' };
     m.dtype = value.dtype;
     m.shape = [...value.shape];
   } else if (call.ok && call.value.kind === 'abstract') {

@@ -18,6 +18,10 @@ export function explainText(m: PanelModel): string {
   if (m.value) {
     const v = m.value.text.length > MAX_VALUE ? `${m.value.text.slice(0, MAX_VALUE)}…` : m.value.text;
     out.push(`Value (${m.value.dtype}, shape ${shape(m.value.shape)}):`, '', block(v), '');
+    if (m.exact) {
+      const e = m.exact.text.length > MAX_VALUE ? `${m.exact.text.slice(0, MAX_VALUE)}…` : m.exact.text;
+      out.push(`Exact value (${escape(m.exact.why)}):`, '', block(e), '');
+    }
   } else if (m.dtype) {
     out.push(`dtype ${m.dtype}${m.shape ? `, shape ${shape(m.shape)}` : ''}`, '');
   }

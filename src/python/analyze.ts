@@ -24,6 +24,13 @@ export interface EvalResult {
   framework: Framework | null;
   error: string | null;
   notes: string[];
+  /**
+   * The mathematical value where the framework's arithmetic gives NaN or infinity although the
+   * value is finite (`tensor` is what the framework computes); null when they agree.
+   */
+  exact: Tensor | null;
+  /** One line saying why `exact` differs from `tensor`. */
+  exactWhy: string | null;
 }
 
 /** A parsed file with its scopes and an evaluator whose caches live as long as the document version. */
@@ -126,7 +133,9 @@ export class FileAnalysis {
       }
       throw e;
     }
-    if (v.kind === 'tensor') return { ...this.result(node, name, v.tensor, null, range), framework: v.framework };
+    if (v.kind === 'tensor') {
+      return { ...this.result(node, name, v.tensor, null, range), framework: v.framework, exact: v.exact ?? null, exactWhy: v.exactWhy ?? null };
+    }
     if (v.kind === 'abstract') {
       if (v.placeholder && binding) return null; // the placeholder's own declaration
       const r = this.result(node, name, null, `value not known here: ${v.why}`, range);
@@ -152,6 +161,8 @@ export class FileAnalysis {
       framework: null,
       error,
       notes: [...this.evaluator.notes],
+      exact: null,
+      exactWhy: null,
     };
   }
 }

@@ -1,4 +1,5 @@
-import { LossLensError, ShapeError } from '../core/errors';
+import { EXACT_SHOWN_ABOVE_ULPS, maxUlpsApart, withExactLimits } from '../core/exact_limits';
+import { BudgetError, LossLensError, ShapeError } from '../core/errors';
 import { DEFAULT_BUDGET, DEFAULT_LEDGER_ELEMENTS, Ledger, checkTime, withBudget } from '../core/limits';
 import { BINDING_ERRORS, DEFER_DEPTH, Deferred, isControl, runDeferring } from './deferral';
 import { Nested, Tensor } from '../core/tensor';
@@ -408,6 +409,10 @@ export class Evaluator {
       });
     };
     if (callee.kind === 'ref') {
+      if (callee.qualname === 'functools.partial') {
+        evalArgs();
+        return bindPartial(positional, keywords, node);
+      }
       const spec = lookupFunction(callee.qualname);
       const cls = spec ? undefined : lookupClass(callee.qualname);
       if (!spec && !cls) {
@@ -415,10 +420,15 @@ export class Evaluator {
           evalArgs();
           return this.wrapLoss(() => pyNumber(callee.qualname, positional), node);
         }
-        throw new EvalError(`${callee.qualname}() is not a function Loss Lens evaluates`, false, node);
+        throw new EvalError(`${callee.qualname}() is not a function Loss Lens evaluates`, this.unknownOnTensors(callee.qualname, evalArgs, positional, keywords), node);
       }
       this.touchedKnown = true;
       evalArgs();
+      if (callee.partial) {
+        positional.unshift(...callee.partial.positional);
+        for (const [k, v] of callee.partial.keywords) if (!keywords.has(k)) keywords.set(k, v);
+      }
+      if (callee.vmapped) checkVmapped(callee.qualname, positional, keywords, node);
       if (spec) return this.wrapLoss(() => this.invoke(spec, positional, keywords, texts), node);
       const s = cls!;
       return this.wrapLoss(() => {
@@ -440,6 +450,20 @@ export class Evaluator {
       return this.wrapLoss(() => callMethod(obj, attr, positional, keywords, this.limits, false), node);
     }
     throw new EvalError(`${describe(callee)} is not callable here`, false, node);
+  }
+
+  /**
+   * An unknown function of an ML library (keras.ops.binary_crossentropy before Loss Lens knew it)
+   * applied to a known tensor is a tensor computation: its reason is reported, not swallowed.
+   */
+  private unknownOnTensors(qualname: string, evalArgs: () => void, positional: Value[], keywords: Map<string, Value>): boolean {
+    if (!/^(tensorflow|keras|torch|jax|optax|numpy|scipy\.special|flax)\./.test(qualname)) return false;
+    try {
+      evalArgs();
+    } catch {
+      return false;
+    }
+    return [...positional, ...keywords.values()].some((v) => v.kind === 'tensor' || v.kind === 'abstract');
   }
 
   /** `x.eval(feed_dict)`, `x.eval(feed_dict=fd)`, `sess.run(fetches, feed_dict=fd)`, `sess.run(x)`. */
@@ -498,7 +522,7 @@ export class Evaluator {
     const cx = this.context(spec.names[0], spec.framework);
     const bound = bindArgs(spec, cx.qualname, positional, keywords);
     const args = new Args(bound.values, cx, bound.positional, renameTexts(texts, spec.params));
-    return withStandIns(args, (a) => spec.handler(a));
+    return withExact(withStandIns(args, (a) => spec.handler(a)), () => spec.handler(args), cx.notes);
   }
 
   private invokeObject(cls: ClassSpec, init: Record<string, Value>, positional: Value[], keywords: Map<string, Value>, texts: Map<string, string>): Value {
@@ -506,7 +530,7 @@ export class Evaluator {
     const initArgs = new Args(new Map(Object.entries(init)), cx, new Set(), new Map());
     const bound = bindArgs(cls.call, `${cx.qualname}(...)`, positional, keywords);
     const args = new Args(bound.values, cx, bound.positional, renameTexts(texts, cls.call.params));
-    return withStandIns(args, (a) => cls.handler(initArgs, a));
+    return withExact(withStandIns(args, (a) => cls.handler(initArgs, a)), () => cls.handler(initArgs, args), cx.notes);
   }
 
   /** Turns numerics errors (shapes, dtypes, budgets) into recognised EvalErrors at `node`. */
@@ -619,5 +643,51 @@ function checkFeedShape(key: AbstractTensorValue, t: Tensor): void {
     throw new ShapeError(
       `the feed for placeholder '${key.placeholder!.name}' has shape [${t.shape.join(', ')}], but the placeholder's shape is [${want.map((d) => d ?? 'None').join(', ')}]`,
     );
+  }
+}
+
+/**
+ * A result with a NaN or infinite element is computed once more with the kernels taking the
+ * mathematical limits the framework's arithmetic misses (core/exact_limits.ts); where that
+ * changes the value, the tensor carries both.
+ */
+function withExact(v: Value, again: () => Value, notes: string[]): Value {
+  if (v.kind !== 'tensor' || v.tensor.data.every((x) => Number.isFinite(x))) return v;
+  const before = notes.length;
+  let r: { value: Value; why: string | null };
+  try {
+    r = withExactLimits(again);
+  } catch {
+    return v;
+  } finally {
+    notes.length = before; // the second run's notes repeat the first's
+  }
+  if (r.why === null || r.value.kind !== 'tensor' || maxUlpsApart(v.tensor, r.value.tensor) <= EXACT_SHOWN_ABOVE_ULPS) return v;
+  return { ...v, exact: r.value.tensor, exactWhy: r.why };
+}
+
+/** functools.partial(f, *args, **kwargs) of a function Loss Lens knows: f with those arguments bound. */
+function bindPartial(positional: Value[], keywords: Map<string, Value>, node: Node): Value {
+  const f = positional[0];
+  if (!f || f.kind !== 'ref' || !(lookupFunction(f.qualname) || lookupClass(f.qualname))) {
+    throw new EvalError(`functools.partial of ${f ? describe(f) : 'nothing'} is not evaluated`, false, node);
+  }
+  const prev = f.partial ?? { positional: [], keywords: [] };
+  const merged = new Map(prev.keywords);
+  for (const [k, v] of keywords) merged.set(k, v);
+  return { ...f, partial: { positional: [...prev.positional, ...positional.slice(1)], keywords: [...merged] } };
+}
+
+/** jax.vmap(f)(...) is f(...) when every argument is an array batched along axis 0 (same size). */
+function checkVmapped(qualname: string, positional: Value[], keywords: Map<string, Value>, node: Node): void {
+  let batch: number | null = null;
+  for (const v of [...positional, ...keywords.values()]) {
+    if (v.kind !== 'tensor' || v.tensor.rank === 0) {
+      throw new EvalError(`jax.vmap(${qualname}) maps every argument over axis 0; ${describe(v)} has no axis 0`, true, node);
+    }
+    if (batch !== null && v.tensor.shape[0] !== batch) {
+      throw new EvalError(`jax.vmap(${qualname}): inconsistent sizes for the mapped axis 0 (${batch} and ${v.tensor.shape[0]})`, true, node);
+    }
+    batch = v.tensor.shape[0];
   }
 }

@@ -27,6 +27,12 @@ export function supportedMarkdown(): string {
     '`.float()`, `.double()`, `.long()`, `.astype`, `.numpy()`, `.T`, `.shape`), `x.eval(feed_dict)` and',
     '`sess.run(x, feed_dict=...)`.',
     '',
+    'Wrappers that keep values: `jax.jit(f)`, `torch.compile(f)` and `tf.function(f)` of a function listed',
+    'here evaluate as `f`; `jax.vmap(f)` over the leading (batch) axis as `f` for optax losses and',
+    '`jax.nn` activations (their batched call is the same); `functools.partial(f, *args, **kwargs)` binds',
+    'arguments ahead of the call. An unknown function of an ML library applied to a known tensor is',
+    'reported with its reason rather than skipped.',
+    '',
   ];
   for (const [title, re] of groups) {
     const f = functions.filter((n) => re.test(n));

@@ -9,6 +9,13 @@ export interface TensorValue {
   kind: 'tensor';
   tensor: Tensor;
   framework: Framework;
+  /**
+   * The mathematical value where the framework's own arithmetic gives NaN or infinity although
+   * the value is finite (a masked -inf logit with a zero label...): what a training run sees is
+   * `tensor`, the true value is `exact`, and `exactWhy` says in one line why they differ.
+   */
+  exact?: Tensor;
+  exactWhy?: string;
 }
 
 /**
@@ -65,6 +72,10 @@ export interface NoneValue {
 export interface RefValue {
   kind: 'ref';
   qualname: string;
+  /** functools.partial(f, *args, **kwargs): arguments bound ahead of the call. */
+  partial?: { positional: Value[]; keywords: [string, Value][] };
+  /** jax.vmap(f) over the leading axis (calls/wrappers.ts): every argument must be batched. */
+  vmapped?: boolean;
 }
 
 /** A loss object built by a known class (nn.CrossEntropyLoss(weight=w)), callable later. */

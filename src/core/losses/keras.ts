@@ -99,12 +99,17 @@ function checkSameShape(target: Tensor, output: Tensor, needRank1: boolean): voi
   if (target.shape.some((d, i) => d !== output.shape[i])) throw new ShapeError(`Arguments \`target\` and \`output\` must have the same shape. ${rec}`);
 }
 
-/** y_true * (1 - ls) + ls / num_classes (num_classes = last dimension), as float64 values. */
-function smoothCategorical(y: Tensor, ls: number, dtype: FloatDType): Tensor {
+/**
+ * y_true * (1 - ls) + ls / num_classes as float64 values, with num_classes = y_pred.shape[axis]
+ * (keras/src/losses/losses.py since keras-team/keras#23437, "Fix categorical_crossentropy label
+ * smoothing for custom axis"; earlier releases took the last dimension). ls / num_classes is a
+ * tensor division in the dtype, so it is rounded to it.
+ */
+function smoothCategorical(y: Tensor, ls: number, dtype: FloatDType, axis: number): Tensor {
   if (ls === 0) return y;
-  const c = y.shape[y.rank - 1];
+  const c = y.shape[axis];
   const a = roundTo(dtype, 1.0 - ls);
-  const b = roundTo(dtype, ls) / c;
+  const b = roundTo(dtype, roundTo(dtype, ls) / c);
   return Tensor.fill('float64', y.shape, (i) => y.data[i] * a + b);
 }
 
@@ -136,7 +141,7 @@ function lanes(shape: readonly number[], axis: number, f: (off: number, n: numbe
 /**
  * keras.losses.categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1)
  * y_true (one-hot or probabilities) and y_pred have the same shape; result has y_pred's shape
- * without `axis`. With label_smoothing, y' = y (1 - ls) + ls / shape[-1].
+ * without `axis`. With label_smoothing, y' = y (1 - ls) + ls / shape[axis].
  *   from_logits:  -sum(y' * log_softmax(y_pred, axis), axis)         (fused, stable)
  *   otherwise:    -sum(y' * log(clip(y_pred / sum(y_pred, axis), eps, 1 - eps)), axis)
  */
@@ -147,7 +152,7 @@ export function categoricalCrossentropyRaw(y_true: Tensor, y_pred: Tensor, args:
   const y = y_true.cast(dtype);
   checkSameShape(y, y_pred, true);
   const axis = normalizeAxis(ax, y_pred.rank);
-  const ys = smoothCategorical(y, smoothing(args.label_smoothing), dtype);
+  const ys = smoothCategorical(y, smoothing(args.label_smoothing), dtype, axis);
   if (args.from_logits) {
     return { values: softmaxCrossEntropyDense(ys, y_pred.cast('float64'), axis), dtype };
   }
@@ -309,7 +314,7 @@ export function categoricalFocalCrossentropyRaw(
   const y = y_true.cast(dtype);
   checkSameShape(y, y_pred, true);
   const axis = normalizeAxis(ax, y_pred.rank);
-  const ys = smoothCategorical(y, smoothing(args.label_smoothing), dtype);
+  const ys = smoothCategorical(y, smoothing(args.label_smoothing), dtype, axis);
   const gamma = roundTo(dtype, args.gamma ?? 2.0);
   const alphaAt = alphaLookup(args.alpha, y_pred.shape, dtype);
   const cb = K.clipBounds(dtype);

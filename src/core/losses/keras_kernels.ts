@@ -18,17 +18,23 @@ import { laneArgMax, laneMax, laneT, scanLane } from '../softmax';
 export interface ClipBounds {
   eps: number;
   hi: number;
-  /** log(eps), log(hi), log(1 - eps), log(1 - hi), all exact-input float64 logs. */
+  /**
+   * log(eps), log(hi), log(1 - eps), log(1 - hi), with 1 - eps and 1 - hi formed in the dtype as
+   * the framework's `1 - output` is: in float32, 1 - 1.00000001e-7 rounds to 0.99999988, so a
+   * clipped 0 costs -log(0.99999988) = 1.1920929e-7, not 1e-7 (issue 8).
+   */
   logEps: number;
   logHi: number;
   log1mEps: number;
   log1mHi: number;
+  /** The compute dtype is float32: `1 - p` rounds to float32. */
+  f32: boolean;
 }
 
 export function clipBounds(dtype: FloatDType): ClipBounds {
   const eps = roundTo(dtype, 1e-7);
   const hi = roundTo(dtype, 1 - 1e-7);
-  return { eps, hi, logEps: Math.log(eps), logHi: Math.log1p(-(1 - hi)), log1mEps: Math.log1p(-eps), log1mHi: Math.log(1 - hi) };
+  return { eps, hi, logEps: Math.log(eps), logHi: Math.log1p(-(1 - hi)), log1mEps: Math.log(roundTo(dtype, 1 - eps)), log1mHi: Math.log(1 - hi), f32: dtype === 'float32' };
 }
 
 /** The lane sum of `v` as a (cascaded, not renormalised) double-double (lo is 0 when hi is not finite). */
@@ -151,12 +157,16 @@ export class BinLabel {
   }
 }
 
-/** -(y log(p) + (1 - y) log(1 - p)) with p = clip(v, eps, 1 - eps) (Keras binary_crossentropy). */
+/**
+ * -(y log(p) + (1 - y) log(1 - p)) with p = clip(v, eps, 1 - eps) (Keras binary_crossentropy),
+ * 1 - p formed in the dtype as the framework's tensor subtraction does (exact for p >= 0.5).
+ */
 export function bceProb(y: BinLabel, v: number, cb: ClipBounds): number {
   if (v !== v) return NaN;
   if (v < cb.eps) return y.xent(cb.logEps, cb.log1mEps);
   if (v > cb.hi) return y.xent(cb.logHi, cb.log1mHi);
-  return y.xent(Math.log(v), v < 0.5 ? Math.log1p(-v) : Math.log(1 - v));
+  const om = 1 - v; // exact for a float32 v; the float64 rounding for a float64 one
+  return y.xent(Math.log(v), Math.log(cb.f32 ? Math.fround(om) : om));
 }
 
 /** bceProb of p = sigmoid(x), clipped (the numpy backend's from_logits path and focal in jax/torch). */

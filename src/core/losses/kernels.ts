@@ -1,5 +1,6 @@
 import { FloatDType, allocate, isFloat, isInt } from '../dtype';
 import { DTypeError, ShapeError, ValueError } from '../errors';
+import { ZERO_LABEL_MASKED_LOGIT, exactLimits, noteLimit } from '../exact_limits';
 import { EXP_NEG_APPROX_MIN, expNeg2, expNegApprox } from '../exp';
 import { laneArgMax, laneMax, laneT, scanLane } from '../softmax';
 import { Tensor, formatShape, laneView, normalizeAxis, sameShape } from '../tensor';
@@ -46,7 +47,11 @@ export function softmaxCrossEntropyDense(labels: Tensor, logits: Tensor, axis = 
         // A -inf (masked) logit with label 0 gives 0 * inf = NaN for the row, exactly as TF's
         // kernel (sum labels * (lse - x)), PyTorch and optax do; optax.safe_softmax_cross_entropy
         // is the variant that avoids it.
-        const v = y[p] * (m - x[p] + l);
+        let v = y[p] * (m - x[p] + l);
+        if (v !== v && y[p] === 0 && x[p] === -Infinity && exactLimits()) {
+          v = 0;
+          noteLimit(ZERO_LABEL_MASKED_LOGIT);
+        }
         const u = s + v;
         c += Math.abs(s) >= Math.abs(v) ? s - u + v : v - u + s;
         s = u;

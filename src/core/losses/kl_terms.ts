@@ -1,4 +1,5 @@
 import * as D from '../dd';
+import { ZERO_TARGET_NEG_INF, exactLimits, noteLimit } from '../exact_limits';
 import { logMinus } from './exact_log';
 
 /**
@@ -14,7 +15,13 @@ const ddNum = (v: number): D.DD => ({ hi: v, lo: 0 });
 
 /** y (log y - x) with a dd log: the term is within ~2^-53 of itself even when log y ~ x. */
 function probTerm(y: number, x: number): D.DD {
-  if (y === 0) return ddNum(0 - 0 * x);
+  if (y === 0) {
+    if (x === -Infinity && exactLimits()) {
+      noteLimit(ZERO_TARGET_NEG_INF);
+      return ddNum(0);
+    }
+    return ddNum(0 - 0 * x);
+  }
   if (!(y > 0) || !Number.isFinite(y) || !Number.isFinite(x)) return ddNum(y * Math.log(y) - y * x);
   return D.mulD(D.add(D.log(y), ddNum(-x)), y);
 }

@@ -1,5 +1,6 @@
 import { broadcastShapes, broadcastTo } from '../broadcast';
 import * as D from '../dd';
+import { ZERO_LABEL_MASKED_LOGIT, exactLimits, noteLimit } from '../exact_limits';
 import { FloatDType, isFloat, isInt, roundTo } from '../dtype';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { normalizeAxes, permute } from '../shape_ops';
@@ -94,7 +95,12 @@ function denseCE(logits: Tensor, labels: Tensor, opts: AxisWhereOptions, safe: b
       if (L.mask && !L.mask[p]) continue;
       const y = L.y![p];
       if (safe && y === 0) continue;
-      s.addDD(prodDD(y, lane.negLogProb(L.x[p], i)));
+      const term = prodDD(y, lane.negLogProb(L.x[p], i));
+      if (term.hi !== term.hi && y === 0 && exactLimits()) {
+        noteLimit(ZERO_LABEL_MASKED_LOGIT);
+        continue;
+      }
+      s.addDD(term);
     }
     out[o] = s.number();
   }

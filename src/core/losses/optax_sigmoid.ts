@@ -47,8 +47,22 @@ export function sigmoid_binary_cross_entropy(logits: Tensor, labels: Tensor): Te
     const xi = x.data[i];
     const yi = y.data[i];
     if (!Number.isFinite(xi) || !Number.isFinite(yi)) return -yi * S.logSigmoid(xi) - (1 - yi) * S.logSigmoid(-xi);
+    if (yi >= 0 && yi <= 1) return bceUnitLabel(xi, yi);
     return D.toNumber(sigmoidBCE(xi, yi));
   });
+}
+
+/**
+ * sigmoidBCE for a label in [0, 1] in plain float64: both terms are non-negative (no
+ * cancellation), each softplus is within ~1.5 ulp and 1 - y is carried exactly (Fast2Sum), so
+ * the sum is within ~3 float64 ulps; ~20x faster than the double-double form, which a
+ * 50,000-element call otherwise spends 2-3 s in. Labels outside [0, 1] keep the exact form.
+ */
+function bceUnitLabel(x: number, y: number): number {
+  const om = 1 - y;
+  const omLo = 1 - om - y; // 1 - y = om + omLo exactly (|1| >= |y|)
+  const sp = S.softplus(x);
+  return y * S.softplus(-x) + (sp * om + sp * omLo);
 }
 
 export interface FocalOptions {
@@ -83,8 +97,19 @@ export function sigmoid_focal_loss(logits: Tensor, labels: Tensor, opts: FocalOp
       const loss = ce * Math.exp(gamma * Math.log(w));
       return alpha === null ? loss : (alpha * yi + oneMinusAlpha * (1 - yi)) * loss;
     }
-    const ce = sigmoidBCE(xi, yi);
-    const w = D.add(D.mul(D.sigmoid(xi), D.twoSum(1, -yi)), D.mulD(D.sigmoid(-xi), yi));
+    if (dtype === 'float32' && yi >= 0 && yi <= 1) {
+      // float32 result: float64 arithmetic (relative error ~1e-15) is far inside its half ulp
+      const ce32 = bceUnitLabel(xi, yi);
+      const w32 = (1 - yi) * S.sigmoid(xi) + yi * S.sigmoid(-xi);
+      const loss32 = ce32 * (w32 === 0 ? (gamma > 0 ? 0 : gamma < 0 ? Infinity : NaN) : Math.pow(w32, gamma));
+      return alpha === null ? loss32 : (alpha * yi + oneMinusAlpha * (1 - yi)) * loss32;
+    }
+    // For labels in [0, 1] the cross-entropy factor needs no double-double (bceUnitLabel, ~1-3
+    // ulps); the focal factor, raised to gamma, does. One dd exp serves both sigmoids.
+    const unit = yi >= 0 && yi <= 1;
+    const ce = unit ? { hi: bceUnitLabel(xi, yi), lo: 0 } : sigmoidBCE(xi, yi);
+    const [sp, sn] = D.sigmoidPair(xi);
+    const w = D.add(D.mul(sp, D.twoSum(1, -yi)), D.mulD(sn, yi));
     let focal: D.DD;
     if (w.hi < 0) focal = { hi: NaN, lo: 0 };
     else if (w.hi === 0) focal = { hi: gamma > 0 ? 0 : gamma < 0 ? Infinity : NaN, lo: 0 };

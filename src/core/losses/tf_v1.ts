@@ -127,7 +127,8 @@ export function sigmoidCrossEntropy(multi_class_labels: Tensor, logits: Tensor, 
 /**
  * tf.compat.v1.losses.log_loss(labels, predictions, weights=1.0, epsilon=1e-7, reduction=...).
  * Both inputs are cast to float32 (whatever their dtype), so the result is always float32, and
- * epsilon becomes float32 (1e-7 -> 1.00000001e-7). Per element:
+ * epsilon becomes float32 (1e-7 -> 1.00000001e-7). Per element, each of p + eps, 1 - p, (1 - p) + eps
+ * and 1 - y rounded to float32 as TF's float32 ops do:
  *   -y * log(p + eps) - (1 - y) * log(1 - p + eps)
  */
 export function logLoss(labels: Tensor, predictions: Tensor, opts: TfV1LogLossOptions = {}): Tensor {
@@ -136,11 +137,15 @@ export function logLoss(labels: Tensor, predictions: Tensor, opts: TfV1LogLossOp
   const y = labels.cast('float32');
   assertCompatible(p, y);
   const eps = Math.fround(opts.epsilon ?? 1e-7);
+  // p + eps, 1 - p (+ eps) and 1 - y are float32 tensor operations: each rounds to float32. That
+  // rounding is visible: a perfect prediction p = 1, y = 1 gives -log(float32(1 + 1e-7)) =
+  // -1.1920928e-7 in TF, not -1e-7 (issue 8).
+  const f = Math.fround;
   const losses = Tensor.fill('float64', p.shape, (i) => {
     const pi = p.data[i];
     const yi = y.data[i];
-    const a = -yi * Math.log(pi + eps);
-    const b = -(1 - yi) * Math.log(1 - pi + eps);
+    const a = -yi * Math.log(f(pi + eps));
+    const b = -f(1 - yi) * Math.log(f(f(1 - pi) + eps));
     return a + b;
   });
   return tfV1ComputeWeightedLoss(losses, weightsOf(opts), reductionOf(opts), 'float32');

@@ -1,6 +1,7 @@
 import * as D from '../dd';
 import { FloatDType, isFloat, roundTo } from '../dtype';
 import { DTypeError, ShapeError, ValueError } from '../errors';
+import { ZERO_LABEL_MASKED_LOGIT, exactLimits, noteLimit } from '../exact_limits';
 import { Tensor, laneView, sameShape } from '../tensor';
 import { LaneStats } from './exact_lanes';
 import { TorchReductionOptions, atenSizes, promoteFloat, reduceElements, requireFloat, resolveReduction, scalarTypeName } from './torch_common';
@@ -231,7 +232,9 @@ function probTargetCE(input: Tensor, target: Tensor, weight: Tensor | null, redu
         let yp: D.DD = eps > 0 ? D.add(D.mulD(oneMinus, y[p]), perClass) : { hi: y[p], lo: 0 };
         if (!Number.isFinite(y[p])) yp = { hi: eps > 0 ? y[p] * oneMinus.hi + perClass.hi : y[p], lo: 0 };
         if (weight) yp = mulSpecial(yp, { hi: weight.data[i], lo: 0 });
-        s.addDD(mulSpecial(yp, { hi: lane.negLogProb(x[p], i), lo: 0 }));
+        const term = mulSpecial(yp, { hi: lane.negLogProb(x[p], i), lo: 0 });
+        if (term.hi !== term.hi && yp.hi === 0 && exactLimits()) noteLimit(ZERO_LABEL_MASKED_LOGIT);
+        else s.addDD(term);
       }
       values[o * inner + j] = s.value();
     }

@@ -5,3 +5,6 @@ import './torch';
 import './losses';
 import './keras_ops';
 import './kinds';
+import './wrappers';
+import './constructors';
+import './shapes';

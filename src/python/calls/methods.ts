@@ -1,11 +1,12 @@
 import * as E from '../../core/elementwise';
 import { argmax, reduceMax, reduceMean, reduceSum } from '../../core/reduce';
-import { permute } from '../../core/shape_ops';
+import { expandDims, permute, squeeze, swapAxes } from '../../core/shape_ops';
 import { logSoftmax, softmax } from '../../core/softmax';
 import { LiteralLimits } from '../convert';
 import { withStandInValues } from '../standin';
 import { EvalError, TensorValue, Value } from '../values';
 import { Args, bindArgs } from './args';
+import { flatten } from './shapes';
 
 /**
  * Methods and attributes of tensors: NumPy arrays (x.sum(axis=1)), torch tensors
@@ -73,6 +74,20 @@ function method(v: TensorValue, name: string, pos: Value[], kw: Map<string, Valu
       if (typeof ax !== 'number') throw new EvalError(`.${name}() needs dim=`, true);
       return wrap(name === 'softmax' ? softmax(t, ax) : logSoftmax(t, ax));
     }
+    case 'permute': return wrap(permute(t, intList(pos, name)));
+    case 'transpose': {
+      // torch: x.transpose(d0, d1); NumPy: x.transpose(*axes) or x.transpose() (all reversed)
+      if (v.framework === 'torch') return wrap(swapAxes(t, args(['dim0', 'dim1']).int('dim0'), args(['dim0', 'dim1']).int('dim1')));
+      return wrap(permute(t, pos.length ? intList(pos, name) : t.shape.map((_, i) => t.rank - 1 - i)));
+    }
+    case 'swapaxes': case 'swapdims': { const a = args(['axis1', 'axis2']); return wrap(swapAxes(t, a.int('axis1'), a.int('axis2'))); }
+    case 'flatten': case 'ravel': {
+      if (v.framework !== 'torch') return wrap(t.reshape([-1]));
+      const a = args(['start_dim', 'end_dim']);
+      return wrap(flatten(t, a.int('start_dim', 0), a.int('end_dim', -1)));
+    }
+    case 'squeeze': { const ax = args(['axis']).axes('axis'); return wrap(squeeze(t, ax ?? null, v.framework !== 'torch')); }
+    case 'unsqueeze': return wrap(expandDims(t, args(['axis']).int('axis')));
     case 'reshape': case 'view': {
       const dims = pos.length === 1 && pos[0].kind === 'list' ? pos[0].items : pos;
       return wrap(t.reshape(dims.map((d) => (d.kind === 'scalar' ? d.value : NaN))));
@@ -80,4 +95,13 @@ function method(v: TensorValue, name: string, pos: Value[], kw: Map<string, Valu
     default:
       throw new EvalError(`tensor method .${name}() is not evaluated`, false);
   }
+}
+
+/** x.permute(2, 0, 1) or x.permute((2, 0, 1)): the ints of a varargs-or-sequence argument. */
+function intList(pos: Value[], name: string): number[] {
+  const items = pos.length === 1 && pos[0].kind === 'list' ? pos[0].items : pos;
+  return items.map((d) => {
+    if (d.kind !== 'scalar' || !d.int) throw new EvalError(`.${name}() needs ints`, true);
+    return d.value;
+  });
 }

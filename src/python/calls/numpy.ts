@@ -1,11 +1,11 @@
 import { isFloat } from '../../core/dtype';
 import * as E from '../../core/elementwise';
 import { defaultDType } from '../convert';
-import { matmul } from '../../core/linalg';
+import { matmul, oneHot } from '../../core/linalg';
 import { argmax, logSumExp, reduceMax, reduceMean, reduceMin, reduceSum } from '../../core/reduce';
-import { logSoftmax, softmax } from '../../core/softmax';
+import { softmaxOverAxes } from '../../core/softmax_axes';
 import { Tensor } from '../../core/tensor';
-import { Framework, Value } from '../values';
+import { EvalError, Framework, Value } from '../values';
 import { Args } from './args';
 import { CallSpec, defineFunctions } from './registry';
 
@@ -67,23 +67,19 @@ function family(mod: string, framework: Framework): CallSpec[] {
 
 const softmaxes = (mod: string, framework: Framework, axisDefault: number | null): CallSpec[] => {
   const wrap = (t: Tensor): Value => ({ kind: 'tensor', tensor: t, framework });
-  const axisOf = (a: Args) => (a.has('axis') ? a.int('axis') : axisDefault);
+  // None: every axis; a tuple: those axes together (jax.nn.softmax, scipy.special.softmax).
+  const axisOf = (a: Args): number | number[] | null => {
+    const ax = a.axes('axis');
+    return ax === undefined ? axisDefault : ax;
+  };
   return [
     {
       names: [`${mod}.softmax`], framework, params: ['x', 'axis'], ignore: ['where', 'initial'], roles: ['softmax'],
-      handler: (a) => {
-        const t = a.tensor('x');
-        const ax = axisOf(a);
-        return wrap(ax === null ? softmax(t.reshape([t.size]), 0).reshape(t.shape) : softmax(t, ax));
-      },
+      handler: (a) => wrap(softmaxOverAxes(a.tensor('x'), axisOf(a))),
     },
     {
       names: [`${mod}.log_softmax`], framework, params: ['x', 'axis'], ignore: ['where', 'initial'], roles: ['log_softmax'],
-      handler: (a) => {
-        const t = a.tensor('x');
-        const ax = axisOf(a);
-        return wrap(ax === null ? logSoftmax(t.reshape([t.size]), 0).reshape(t.shape) : logSoftmax(t, ax));
-      },
+      handler: (a) => wrap(softmaxOverAxes(a.tensor('x'), axisOf(a), true)),
     },
     {
       names: [`${mod}.logsumexp`], framework, params: ['a', 'axis', 'b', 'keepdims'], ignore: ['return_sign', 'where'], roles: ['logsumexp'],
@@ -102,5 +98,14 @@ defineFunctions([
   { names: ['scipy.special.expit'], framework: 'numpy', params: ['x'], roles: ['sigmoid'], handler: (a) => ({ kind: 'tensor', tensor: E.sigmoid(a.tensor('x')), framework: 'numpy' }) },
   { names: ['jax.nn.sigmoid', 'jax.scipy.special.expit'], framework: 'jax', params: ['x'], roles: ['sigmoid'], handler: (a) => ({ kind: 'tensor', tensor: E.sigmoid(a.tensor('x')), framework: 'jax' }) },
   { names: ['jax.nn.log_sigmoid'], framework: 'jax', params: ['x'], roles: ['log_sigmoid'], handler: (a) => ({ kind: 'tensor', tensor: E.logSigmoid(a.tensor('x')), framework: 'jax' }) },
+  {
+    // jax.nn.one_hot(x, num_classes, dtype=float32, axis=-1): (x[..., None] == arange(C)), so an
+    // index outside [0, C) gives a row of zeros (jax/_src/nn/functions.py).
+    names: ['jax.nn.one_hot'], framework: 'jax', params: ['x', 'num_classes', 'dtype', 'axis'], roles: ['one_hot'],
+    handler: (a) => {
+      if (a.has('axis') && a.int('axis') !== -1) throw new EvalError('jax.nn.one_hot with axis other than -1 is not evaluated', true);
+      return { kind: 'tensor', tensor: oneHot(a.tensor('x'), a.int('num_classes'), { dtype: a.dtype('dtype') ?? 'float32' }), framework: 'jax' };
+    },
+  },
   { names: ['jax.nn.softplus'], framework: 'jax', params: ['x'], handler: (a) => ({ kind: 'tensor', tensor: E.softplus(a.tensor('x')), framework: 'jax' }) },
 ]);

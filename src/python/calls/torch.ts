@@ -45,6 +45,8 @@ defineFunctions([
   { ...unary([], (t) => t), names: names('LongTensor'), handler: (a: Args) => pt(a.tensor('input', 'int64')) },
   softmaxLike(['softmax', 'nn.functional.softmax', 'special.softmax'], softmax, 'softmax'),
   softmaxLike(['log_softmax', 'nn.functional.log_softmax', 'special.log_softmax'], logSoftmax, 'log_softmax'),
+  // softmin(x) = softmax(-x) (torch/nn/functional.py: (-input).softmax(dim))
+  softmaxLike(['softmin', 'nn.functional.softmin'], (t, dim) => softmax(E.neg(t), dim), 'softmin'),
   unary(['sigmoid', 'nn.functional.sigmoid', 'special.expit'], E.sigmoid, ['sigmoid']),
   unary(['nn.functional.logsigmoid'], E.logSigmoid, ['log_sigmoid']),
   unary(['nn.functional.softplus'], E.softplus),

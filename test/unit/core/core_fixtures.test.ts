@@ -3,7 +3,8 @@ import * as tfnn from '../../../src/core/losses/tf_nn';
 import { logSumExp } from '../../../src/core/reduce';
 import { logSoftmax, softmax } from '../../../src/core/softmax';
 import { Tensor } from '../../../src/core/tensor';
-import { FixtureCase, convertValues, loadFixtures, runFixtureCases } from './fixtures';
+import { strict as assert } from 'assert';
+import { FixtureCase, convertValues, loadFixtures, mulberry32, runFixtureCases } from './fixtures';
 
 /**
  * The core's softmax family and TF's tf.nn cross-entropies against exact values
@@ -38,4 +39,17 @@ describe('exact values: core softmax family (core.json)', () => {
 
 describe('exact values: tf.nn cross-entropies (tf.json)', () => {
   runFixtureCases(loadFixtures('tf').cases.filter((x) => x.op.startsWith('tf.nn.')), run);
+});
+
+describe('exact values: seeded random sets, core ops (random/core.json)', () => {
+  const file = loadFixtures('random/core');
+  it('the PRNG reproduces the generator\'s', () => {
+    const next = mulberry32(1);
+    assert.deepEqual(file.prng_check, [next(), next(), next()]);
+  });
+  runFixtureCases(file.cases, run);
+});
+
+describe('exact values: seeded random sets, tf.nn (random/tf.json)', () => {
+  runFixtureCases(loadFixtures('random/tf').cases.filter((x) => x.op.startsWith('tf.nn.')), run);
 });

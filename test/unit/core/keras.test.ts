@@ -57,6 +57,10 @@ describe('Keras 3 losses: exact fixtures (test/fixtures/exact/keras.json)', () =
   runFixtureCases(file.cases, runKeras);
 });
 
+describe('Keras 3 losses: seeded random sets (test/fixtures/exact/random/keras.json)', () => {
+  runFixtureCases(loadFixtures('random/keras').cases, runKeras);
+});
+
 describe('Keras 3 losses: hand-checked values (mpmath, 60 digits)', () => {
   it('float32 clip bounds: -log(float32(1 - 1e-7)) and -log(float32(1e-7))', () => {
     const r = new CategoricalCrossentropy({ reduction: null }).call(T([[1, 0], [0, 1]]), T([[1, 0], [1, 0]]));

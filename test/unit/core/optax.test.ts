@@ -161,3 +161,7 @@ describe('optax exact fixtures (test/fixtures/exact/optax.json)', () => {
   }
   runFixtureCases(loadFixtures('optax').cases, (c) => callOptax(c.op, convertValues(c.args), convertValues(c.kwargs)));
 });
+
+describe('optax: seeded random sets (test/fixtures/exact/random/optax.json)', () => {
+  runFixtureCases(loadFixtures('random/optax').cases, (c) => callOptax(c.op, convertValues(c.args), convertValues(c.kwargs)));
+});

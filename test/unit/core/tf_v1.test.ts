@@ -62,11 +62,11 @@ describe('tf.compat.v1.losses: semantics', () => {
     assert.equal(s.data[0], Math.fround(s.data[0]));
   });
 
-  it('log_loss always returns float32, with epsilon in float32 inside both logs', () => {
+  it('log_loss always returns float32, p + eps rounded to float32 inside both logs (as TF computes)', () => {
     const r = logLoss(T([[1, 0]], 'float64'), T([[1, 0]], 'float64'), { reduction: 'none' });
     assert.equal(r.dtype, 'float32');
-    // -log(1 + eps32) for both entries
-    const want = Math.fround(-Math.log1p(Math.fround(1e-7)));
+    // float32(1 + float32(1e-7)) = 1 + 2^-23; -log(1 + 2^-23) = -1.1920928244535446e-7 (mpmath), as TF prints
+    const want = Math.fround(-1.1920928244535446e-7);
     assert.equal(r.data[0], want);
     assert.equal(r.data[1], want);
   });
@@ -101,4 +101,8 @@ describe('tf.compat.v1.losses: semantics', () => {
     const r = tfV1ComputeWeightedLoss(losses, 1, 'weighted_sum', 'float32');
     assert.equal(r.data[0], Math.fround(n * 0.1));
   });
+});
+
+describe('tf.compat.v1.losses: seeded random sets (test/fixtures/exact/random/tf.json)', () => {
+  runFixtureCases(loadFixtures('random/tf').cases.filter((c) => c.op.startsWith('tf.compat.v1.losses.')), runV1);
 });

@@ -219,3 +219,7 @@ describe('torch exact fixtures (test/fixtures/exact/torch.json)', () => {
   }
   runFixtureCases(loadFixtures('torch').cases, (c) => callTorch(c.op, convertValues(c.args), convertValues(c.kwargs), convertValues(c.init)));
 });
+
+describe('torch: seeded random sets (test/fixtures/exact/random/torch.json)', () => {
+  runFixtureCases(loadFixtures('random/torch').cases, (c) => callTorch(c.op, convertValues(c.args), convertValues(c.kwargs), convertValues(c.init)));
+});
