@@ -219,7 +219,7 @@ describe('hostile inputs through the CLI (issue 7): a reason within budget, neve
       'z4 = jnp.tile(jnp.array([1.0, 2.0]), 10**9)', // 6
       'z5 = np.arange(10**12)', // 7
       'z6 = np.linspace(0, 1, 10**12)', // 8
-      'z7 = np.ones((1000, 1000)) + np.ones((1000, 1)).T', // 9
+      'z7 = np.ones((2000, 1)) + np.ones((2000, 1)).T', // 9 (small inputs, a 4,000,000-element broadcast)
       'z8 = np.repeat(np.array([1.0]), 10**10)', // 10
       'z9 = np.concatenate([np.ones((10**6,)), np.ones((10**6,))])', // 11
       '',
