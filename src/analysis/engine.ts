@@ -8,7 +8,7 @@ import { unparen } from '../python/syntax';
 import { callableOfLibrary, producedByLibrary } from './library';
 import type { Project, ProjectFile } from './project';
 import { argsOf } from '../python/syntax';
-import { callsNamed, functionReturns, methodOf, paramList, selfAttributes, sequentialAdds } from './summaries';
+import { callsNamed, starImports, functionReturns, methodOf, paramList, selfAttributes, sequentialAdds } from './summaries';
 import { AbsVal, CallArgs, Step, UNKNOWN, join, unknown, via } from './value';
 
 /** Call-site specialisation: a function body evaluated with its caller's argument values. */
@@ -158,7 +158,8 @@ export class Engine {
     const b = f.analysis.scopes.scopeAt(id.startIndex).lookup(id.text, id.startIndex);
     if (!b) {
       const q = CONVENTIONAL[id.text];
-      return q ? { prov: [], ref: { type: 'lib', qualname: q } } : UNKNOWN;
+      if (q) return { prov: [], ref: { type: 'lib', qualname: q } };
+      return this.starImported(f, id.text);
     }
     return this.binding(f, b, env);
   }
@@ -256,6 +257,21 @@ export class Engine {
     return rv.ref?.type === 'instance' && rv.ref.file === f.path && rv.ref.node.id === cls.id;
   }
 
+  /** A name from `from tensorflow.keras.layers import *` (a library name Loss Lens knows) or from a project module's star import. */
+  private starImported(f: ProjectFile, name: string): AbsVal {
+    for (const mod of starImports(f)) {
+      const r = this.project.resolveImport(f.path, `${mod}.${name}`);
+      if (r) {
+        const v = this.member(r.path, r.rest);
+        if (v.kind || v.ref) return v;
+        continue;
+      }
+      const q = canonicalName(`${mod}.${name}`);
+      if (lookupKinds(q) || lookupFunction(q) || lookupClass(q)) return { prov: [], ref: { type: 'lib', qualname: q } };
+    }
+    return UNKNOWN;
+  }
+
   /** An imported name: a project module or one of its members, else a library name. */
   private importValue(f: ProjectFile, qualname: string): AbsVal {
     const r = this.project.resolveImport(f.path, qualname);
@@ -340,7 +356,8 @@ export class Engine {
     const idx = node.childForFieldName('subscript');
     if (!obj || !idx) return UNKNOWN;
     const v = this.valueOf(f, obj, env);
-    if (!v.parts) return UNKNOWN;
+    // A slice or row of a tensor keeps its kind (probs[:, 0, :] are still probabilities), marked as sliced.
+    if (!v.parts) return v.kind ? { ...v, sliced: true } : UNKNOWN;
     const i = this.valueOf(f, idx, env);
     if (i.ref?.type !== 'literal' || typeof i.ref.value !== 'number' || !Number.isInteger(i.ref.value)) return UNKNOWN;
     const k = i.ref.value < 0 ? v.parts.length + i.ref.value : i.ref.value;
@@ -444,24 +461,55 @@ export class Engine {
     };
   }
 
+  /** The parameters of `fn` bound to a call's arguments (a bound method's instance first). */
+  private envFor(fn: Node, args: CallArgs, self: AbsVal | undefined, depth: number): Env {
+    const params = new Map<string, AbsVal>();
+    const list = paramList(fn);
+    const offset = self && enclosingClass(fn) && !isStaticOrClassMethod(fn) ? 1 : 0;
+    if (offset && list[0]) params.set(list[0].name, self!);
+    for (let k = offset; k < list.length; k++) {
+      const p = list[k];
+      if (p.splat) break;
+      const given = args.keywords.get(p.name) ?? args.positional[k - offset];
+      if (given) params.set(p.name, given);
+    }
+    return { id: ++this.envCount, fn, params, depth };
+  }
+
+  /**
+   * The project function a call in `path` runs (a function, or the forward/call/__call__ of a
+   * model instance), with the caller's argument values: for queries on the callee's body as that
+   * call sees it (a helper passing its parameter to a loss).
+   */
+  calleeOf(path: string, call: Node, wanted: (file: string, fn: Node) => boolean = () => true): { file: string; fn: Node; env: Env } | undefined {
+    const f = this.project.file(path);
+    const fnNode = call.childForFieldName('function');
+    if (!f || !fnNode) return undefined;
+    let out: { file: string; fn: Node; env: Env } | undefined;
+    this.query(() => {
+      const callee = this.valueOf(f, fnNode);
+      const r = callee.ref;
+      let target: { file: string; fn: Node; self?: AbsVal } | undefined;
+      if (r?.type === 'instance') {
+        const method = ['forward', 'call', '__call__'].map((m) => methodOf(r.node, m)).find((m): m is Node => !!m);
+        if (method) target = { file: r.file, fn: method, self: callee };
+      } else if (r?.type === 'function') target = { file: r.file, fn: r.node, self: r.self };
+      if (target && wanted(target.file, target.fn)) out = { file: target.file, fn: target.fn, env: this.envFor(target.fn, this.args(f, call), target.self, 1) };
+      return UNKNOWN;
+    });
+    return out;
+  }
+
+  /** The value of a node of `path` inside a call context from calleeOf(). */
+  valueIn(path: string, node: Node, env: Env): AbsVal {
+    const f = this.project.file(path);
+    return f ? this.query(() => this.valueOf(f, node, env)) : UNKNOWN;
+  }
+
   /** A user function called with arguments: the join of its returns, evaluated with the caller's values. */
   private invoke(f: ProjectFile, fn: Node, args: CallArgs, self: AbsVal | undefined, callerEnv?: Env): AbsVal {
     const depth = (callerEnv?.depth ?? 0) + 1;
-    let env: Env | undefined;
-    if (depth <= MAX_CALL_DEPTH) {
-      const params = new Map<string, AbsVal>();
-      const list = paramList(fn);
-      // A bound method: the instance takes the first parameter, the caller's arguments the rest.
-      const offset = self && enclosingClass(fn) && !isStaticOrClassMethod(fn) ? 1 : 0;
-      if (offset && list[0]) params.set(list[0].name, self!);
-      for (let k = offset; k < list.length; k++) {
-        const p = list[k];
-        if (p.splat) break;
-        const given = args.keywords.get(p.name) ?? args.positional[k - offset];
-        if (given) params.set(p.name, given);
-      }
-      env = { id: ++this.envCount, fn, params, depth };
-    }
+    const env = depth <= MAX_CALL_DEPTH ? this.envFor(fn, args, self, depth) : undefined;
     const returns = functionReturns(f, fn);
     if (returns.length === 0) return UNKNOWN;
     const name = fn.childForFieldName('name')?.text ?? 'function';
