@@ -225,36 +225,39 @@ export class Engine {
   private fromCallers(f: ProjectFile, fn: Node, idx: number, name: string, offset: number): AbsVal {
     const fname = fn.childForFieldName('name')?.text;
     if (!fname) return UNKNOWN;
-    const callers = callsNamed(f, fname).filter((c) => this.calls(f, c, fn));
     const dflt = paramList(fn)[idx]?.default;
-    // No caller in this file (a constructor, a callback): the default is what the code shows.
+    let callers: { cf: ProjectFile; call: Node }[] = callsNamed(f, fname).filter((c) => this.calls(f, c, f.path, fn)).map((call) => ({ cf: f, call }));
+    if (callers.length === 0) {
+      // Callers in other project files (`model.add_loss_op(nn.NLLLoss())` in train.py).
+      const others = this.project.filesCalling(fname).filter((p) => p !== f.path);
+      if (others.length > 0 && others.length <= MAX_CALLERS) {
+        for (const p of others) {
+          const cf = this.project.file(p);
+          if (cf) callers.push(...callsNamed(cf, fname).filter((c) => this.calls(cf, c, f.path, fn)).map((call) => ({ cf, call })));
+        }
+      }
+    }
+    // No caller anywhere (a constructor, a callback): the default is what the code shows.
     if (callers.length === 0) return dflt ? this.valueOf(f, dflt) : UNKNOWN;
     if (callers.length > MAX_CALLERS) return UNKNOWN;
     const vals: AbsVal[] = [];
-    for (const c of callers) {
-      const { positional, keywords } = argsOf(c);
+    for (const { cf, call } of callers) {
+      const { positional, keywords } = argsOf(call);
       if (positional.some((a) => a.type === 'list_splat') || [...keywords.keys()].some((k) => k.startsWith('**'))) return UNKNOWN;
       const arg = keywords.get(name) ?? positional[idx - offset];
-      const node = arg ?? dflt;
-      if (!node) return UNKNOWN;
-      vals.push(this.valueOf(f, node));
+      if (arg) vals.push(this.valueOf(cf, arg));
+      else if (dflt) vals.push(this.valueOf(f, dflt));
+      else return UNKNOWN;
     }
     return join(vals);
   }
 
-  /** Whether a call node calls the function `fn` (a plain name bound to it, or self.method of its class). */
-  private calls(f: ProjectFile, call: Node, fn: Node): boolean {
+  /** Whether a call node (in `cf`) calls the function `fn` of file `fnFile` (a name bound to it, or a method of an instance of its class). */
+  private calls(cf: ProjectFile, call: Node, fnFile: string, fn: Node): boolean {
     const callee = call.childForFieldName('function');
-    if (!callee) return false;
-    if (callee.type === 'identifier') {
-      const b = f.analysis.scopes.scopeAt(callee.startIndex).lookup(callee.text, callee.startIndex);
-      return b?.kind === 'def' && b.stmt.id === fn.id;
-    }
-    const cls = enclosingClass(fn);
-    const recv = callee.childForFieldName('object');
-    if (!cls || !recv) return false;
-    const rv = this.valueOf(f, recv);
-    return rv.ref?.type === 'instance' && rv.ref.file === f.path && rv.ref.node.id === cls.id;
+    if (!callee || (callee.type !== 'identifier' && callee.type !== 'attribute')) return false;
+    const v = this.valueOf(cf, callee);
+    return v.ref?.type === 'function' && v.ref.file === fnFile && v.ref.node.id === fn.id;
   }
 
   /** A name from `from tensorflow.keras.layers import *` (a library name Loss Lens knows) or from a project module's star import. */
@@ -330,7 +333,7 @@ export class Engine {
    */
   private classMember(f: ProjectFile, cls: Node, attr: string, self: AbsVal | undefined, seen: Set<number>): AbsVal {
     seen.add(cls.id);
-    const m = methodOf(cls, attr);
+    const m = methodOf(cls, attr) ?? (attr === '__call__' ? methodOf(cls, 'forward') ?? methodOf(cls, 'call') : undefined);
     if (m) return { prov: [], ref: { type: 'function', file: f.path, node: m, self } };
     const assigned = selfAttributes(f, cls).get(attr);
     if (assigned?.length) {

@@ -7,6 +7,7 @@ import { ParseTimeout, PythonParser } from '../python/parser';
 import { Project } from '../analysis/project';
 import { Finding, RULES, mayHaveFindings, runRules } from '../rules';
 import { readSource } from './read_source';
+import { collectFiles } from './walk';
 
 /** One finding located in a file (1-based lines and columns, UTF-16 columns). */
 export interface Located {
@@ -38,7 +39,8 @@ export function createProject(parser: PythonParser, roots: string[]): Project {
     const src = readSource(p, MAX_READ_BYTES);
     return 'error' in src ? undefined : src.text;
   };
-  return new Project({ parser, read, roots: roots.map(key).map((r) => (/\.(py|ipynb)$/.test(r) ? path.posix.dirname(r) : r)), parseBudgetMs: FILE_BUDGET_MS });
+  const files = collectFiles(roots, () => undefined).map(key);
+  return new Project({ parser, read, files, roots: roots.map(key).map((r) => (/\.(py|ipynb)$/.test(r) ? path.posix.dirname(r) : r)), parseBudgetMs: FILE_BUDGET_MS });
 }
 
 /** Checks one file (within `project` when given: imports of project files then resolve); problems that stop the check come back as `skipped` (never thrown). */
