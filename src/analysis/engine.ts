@@ -25,6 +25,8 @@ const MAX_CALL_DEPTH = 4;
 const MAX_STEPS_PER_QUERY = 20_000;
 /** A parameter takes its callers' values only when a function has at most this many calls in its file. */
 const MAX_CALLERS = 8;
+/** Nested evaluations at most (long assignment chains, deep call chains): beyond, unknown. */
+const MAX_NESTING = 400;
 
 /**
  * The one abstract interpreter every rule reads: the value (kind, axis, units, provenance, what it
@@ -74,6 +76,7 @@ export class Engine {
       return fn();
     } catch (e) {
       if (e instanceof BudgetError || e instanceof QueryLimit) return unknown(true);
+      if (e instanceof RangeError && /call stack/i.test(e.message)) return unknown(true);
       throw e;
     } finally {
       this.queryDepth--;
@@ -87,7 +90,7 @@ export class Engine {
     const hit = fileCache.get(key);
     if (hit) return hit;
     const busy = `${f.path}\0${key}`;
-    if (this.inProgress.has(busy)) return unknown(true);
+    if (this.inProgress.has(busy) || this.inProgress.size >= MAX_NESTING) return unknown(true);
     if (++this.steps > MAX_STEPS_PER_QUERY) throw new QueryLimit();
     if ((this.steps & 127) === 0) checkTime();
     this.inProgress.add(busy);

@@ -92,6 +92,18 @@ export class Project {
   }
 
   private callIndex?: Map<string, string[]>;
+  private readonly mentionsLoss = new Map<string, boolean>();
+
+  /** Whether a file's text mentions a loss at all (a cheap test before following calls into it). */
+  mayContainLoss(path: string): boolean {
+    let m = this.mentionsLoss.get(path);
+    if (m === undefined) {
+      const text = this.files.get(path)?.text ?? this.overrides.get(path) ?? this.opts.read(path) ?? '';
+      m = /[Ll]oss|criterion|[Ee]ntropy/.test(text);
+      this.mentionsLoss.set(path, m);
+    }
+    return m;
+  }
 
   /**
    * The project files whose text calls `name` (`name(` or `.name(`), from one regular-expression
@@ -188,6 +200,7 @@ export class Project {
     else this.overrides.delete(path);
     this.resolved.clear();
     this.callIndex = undefined;
+    this.mentionsLoss.delete(path);
     this.engine.clear();
     return this.importersOf(path);
   }

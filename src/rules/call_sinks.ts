@@ -75,10 +75,13 @@ export function sinkHits(ctx: RuleContext): SinkHit[] {
   if (have) return have;
   const out: SinkHit[] = [];
   const engine = ctx.project.engine;
+  const ownSinks = sinksOf(ctx).length > 0;
   for (const call of ctx.callNodes()) {
-    if (ctx.site(call)) continue; // a library call, not a project function
     const fn = call.childForFieldName('function');
     if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) continue;
+    const home = calleeHome(ctx, fn);
+    if (home === undefined || (home === ctx.path ? !ownSinks : !ctx.project.mayContainLoss(home))) continue;
+    if (ctx.site(call)) continue; // a library call, not a project function
     let sinks: Sink[] = [];
     let cctx: RuleContext | undefined;
     const callee = engine.calleeOf(ctx.path, call, (file, def) => {
@@ -108,6 +111,36 @@ export function sinkHits(ctx: RuleContext): SinkHit[] {
   }
   hitsByAnalysis.set(ctx.analysis, out);
   return out;
+}
+
+/**
+ * The file a callee is defined in, found syntactically and without parsing other files: a
+ * function or class of this file (or a method through self), a name imported from a project
+ * module, or a name assigned from a call of one of those (`crit = losses.CapsuleLoss()`).
+ * Undefined when it is not a project callee (or not found): such calls are not followed.
+ */
+function calleeHome(ctx: RuleContext, fn: Node): string | undefined {
+  let cur: Node | null = fn;
+  for (let i = 0; i < 6 && cur; i++) {
+    if (cur.type === 'attribute') {
+      cur = cur.childForFieldName('object');
+      continue;
+    }
+    if (cur.type === 'call') {
+      cur = cur.childForFieldName('function');
+      continue;
+    }
+    if (cur.type !== 'identifier') return undefined;
+    if (cur.text === 'self') return ctx.path;
+    const b = ctx.binding(cur);
+    if (!b) return undefined;
+    if (b.kind === 'def' || b.kind === 'class') return ctx.path;
+    if (b.kind === 'import') return b.qualname ? ctx.project.resolveImport(ctx.path, b.qualname)?.path : undefined;
+    if (b.kind === 'param') return ctx.path;
+    if (b.kind !== 'assign' || !b.value || b.path) return undefined;
+    cur = b.value;
+  }
+  return undefined;
 }
 
 /** The findings of one rule among the sink hits. */
