@@ -164,7 +164,44 @@ export class Engine {
       if (q) return { prov: [], ref: { type: 'lib', qualname: q } };
       return this.starImported(f, id.text);
     }
-    return this.binding(f, b, env);
+    return this.reaching(f, b, id.text, id.startIndex, env, 0);
+  }
+
+  /**
+   * The value of a binding at a use, flow-aware for `if`: an assignment in a branch that the use
+   * is not inside holds only when the branch runs. When the condition is known (`activation is
+   * None` with the caller's argument) the branch is taken or skipped; otherwise the value is the
+   * join with the binding before the `if` (or the other branch's), so a softmax applied only
+   * `if not is_training:` does not count as the value that reaches a loss.
+   */
+  private reaching(f: ProjectFile, b: Binding, name: string, use: number, env: Env | undefined, depth: number): AbsVal {
+    const branch = b.kind === 'assign' && depth < 8 ? enclosingBranch(b.stmt, b.scope.node, use) : undefined;
+    if (!branch) return this.binding(f, b, env);
+    const own = env && b.scope.node.id === env.fn.id ? env : undefined;
+    const taken = this.branchTaken(f, branch, own);
+    const before = () => {
+      const prev = b.scope.lookup(name, b.stmt.startIndex);
+      if (!prev || prev === b) return UNKNOWN;
+      // if/else both assign: the other branch's value, not what was there before the if.
+      const sameIf = branch.ifNode && prev.stmt.startIndex >= branch.ifNode.startIndex && prev.stmt.endIndex <= branch.ifNode.endIndex;
+      return sameIf && !branch.whenTrue ? this.binding(f, prev, env) : this.reaching(f, prev, name, use, env, depth + 1);
+    };
+    if (taken === true) return this.binding(f, b, env);
+    if (taken === false) return before();
+    const [a, c] = [this.binding(f, b, env), before()];
+    // Two models (`netD = NetA()` or `NetB()`): calling the name gives the join of both outputs.
+    const callable = (v: AbsVal) => v.ref?.type === 'instance' || v.ref?.type === 'callable' || v.ref?.type === 'function';
+    if (callable(a) && callable(c) && a.ref?.type !== 'function' && c.ref?.type !== 'function') {
+      const root = f.analysis.tree.rootNode;
+      return { prov: [], ref: { type: 'callable', callable: { what: 'model', apply: (args) => join([this.callValue(f, root, a, args), this.callValue(f, root, c, args)]) } } };
+    }
+    return join([a, c]);
+  }
+
+  /** Whether an if-branch runs: true / false when its condition is known, undefined otherwise. */
+  private branchTaken(f: ProjectFile, br: { cond: Node; whenTrue: boolean }, env?: Env): boolean | undefined {
+    const c = truth(this, f, br.cond, env);
+    return c === undefined ? undefined : c === br.whenTrue;
   }
 
   /** The value a binding gives its name. */
@@ -556,4 +593,59 @@ function isStaticOrClassMethod(fn: Node): boolean {
 
 function className(cls: Node): string {
   return cls.childForFieldName('name')?.text ?? 'the model';
+}
+
+/**
+ * The if-branch a statement sits in, relative to a use: the nearest `if` (inside the binding's
+ * scope) whose consequence or else-clause contains the statement but not the use. Undefined
+ * when the statement is not conditional for that use (elif chains count as unknown branches).
+ */
+function enclosingBranch(stmt: Node, scope: Node, use: number): { cond: Node; whenTrue: boolean; ifNode?: Node } | undefined {
+  let child: Node = stmt;
+  for (let p = stmt.parent; p && p.id !== scope.id; child = p, p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition') return undefined;
+    if (use >= p.startIndex && use < p.endIndex) continue;
+    if (p.type === 'block' && p.parent?.type === 'if_statement' && p.parent.childForFieldName('consequence')?.id === p.id) {
+      const ifs = p.parent;
+      if (use >= ifs.startIndex && use < ifs.endIndex) return undefined;
+      const cond = ifs.childForFieldName('condition');
+      return cond ? { cond, whenTrue: true } : undefined;
+    }
+    if (p.type === 'else_clause' && p.parent?.type === 'if_statement') {
+      const ifs = p.parent;
+      if (use >= ifs.startIndex && use < ifs.endIndex) return undefined;
+      const hasElif = ifs.namedChildren.some((c) => c?.type === 'elif_clause');
+      const cond = ifs.childForFieldName('condition');
+      return cond && !hasElif ? { cond, whenTrue: false, ifNode: ifs } : { cond: ifs, whenTrue: true };
+    }
+    if (p.type === 'elif_clause') return { cond: p, whenTrue: true };
+  }
+  void child;
+  return undefined;
+}
+
+/** The truth of a simple condition (`x`, `not x`, `x is None`, `x is not None`) from the values the engine knows. */
+function truth(e: Engine, f: ProjectFile, cond: Node, env?: Env): boolean | undefined {
+  const c = unparen(cond);
+  if (c.type === 'not_operator') {
+    const arg = c.childForFieldName('argument');
+    const t = arg ? truth(e, f, arg, env) : undefined;
+    return t === undefined ? undefined : !t;
+  }
+  if (c.type === 'comparison_operator') {
+    const kids = c.namedChildren.filter((k): k is Node => !!k);
+    const ops = c.children.filter((k) => k && !k.isNamed).map((k) => k!.text).join(' ');
+    if (kids.length !== 2 || kids[1].type !== 'none' || (ops !== 'is' && ops !== 'is not')) return undefined;
+    const v = e.valueOf(f, kids[0], env);
+    const isNone = v.ref?.type === 'literal' ? v.ref.value === null : v.ref || v.kind ? false : undefined;
+    return isNone === undefined ? undefined : ops === 'is' ? isNone : !isNone;
+  }
+  if (c.type === 'identifier' || c.type === 'attribute') {
+    const v = e.valueOf(f, c, env);
+    if (v.ref?.type === 'literal') return !!v.ref.value;
+    if (v.ref && v.ref.type !== 'string') return true;
+    return undefined;
+  }
+  if (c.type === 'if_statement' || c.type === 'elif_clause') return undefined;
+  return undefined;
 }
