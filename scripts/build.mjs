@@ -1,7 +1,10 @@
 // Builds the bundles with esbuild and copies the parser's wasm files next to them.
 //   dist/cli.js            the `losslens` command (Node)
-//   dist/extension.js      the extension for the Node extension host (package.json "main")
+//   dist/extension.js      the extension for the Node extension host (package.json "main"): the
+//                          language client, the panel host; no analysis
+//   dist/server.js         the language server the Node client starts in its own process
 //   dist/web/extension.js  the extension for the web-worker extension host ("browser")
+//   dist/web/server.js     the language server the browser client starts in a web worker
 //   dist/webview/          the Loss Lens panel's own bundle (main.js, panel.css), loaded by the webview
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'fs';
@@ -26,11 +29,44 @@ await esbuild.build({
   // web-tree-sitter's ES module locates itself through import.meta.url, which a CJS bundle lacks.
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  // jsonc-parser's UMD main loads its parts by a require inside a factory that a bundle cannot follow.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+});
+
+// The language server, twice: a Node process (also inside dist/cli.js as `losslens server`) and
+// a web worker. Both load the parser's wasm files (copied below) at run time.
+await esbuild.build({
+  entryPoints: { server: 'src/server/main_node.ts' },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+});
+await esbuild.build({
+  entryPoints: ['src/server/browser.ts'],
+  outfile: 'dist/web/server.js',
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2022',
+  mainFields: ['browser', 'module', 'main'],
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // No file URL exists in a web worker; the parser gets its wasm as bytes (src/server/browser.ts).
+  define: { 'import.meta.url': '"file:///"', global: 'globalThis' },
+  // web-tree-sitter mentions Node modules behind environment checks it never takes in a worker.
+  external: ['fs', 'fs/promises', 'module', 'path', 'url'],
 });
 
 // The extension, twice: Node and web worker. `vscode` is provided by the host.
 const extensionCommon = {
-  entryPoints: ['src/extension/extension.ts'],
   bundle: true,
   format: 'cjs',
   external: ['vscode'],
@@ -40,6 +76,7 @@ const extensionCommon = {
 };
 await esbuild.build({
   ...extensionCommon,
+  entryPoints: ['src/extension/extension.ts'],
   outfile: 'dist/extension.js',
   platform: 'node',
   target: 'node20',
@@ -48,14 +85,13 @@ await esbuild.build({
 });
 await esbuild.build({
   ...extensionCommon,
+  entryPoints: ['src/extension/extension_web.ts'],
   outfile: 'dist/web/extension.js',
   platform: 'browser',
   target: 'es2022',
   mainFields: ['browser', 'module', 'main'],
-  // No file URL exists in a web worker; the parser gets its wasm as bytes (parser_service.ts).
-  define: { 'import.meta.url': '"file:///"', global: 'globalThis' },
-  // web-tree-sitter mentions Node modules behind environment checks it never takes in a worker.
-  external: ['vscode', 'fs', 'fs/promises', 'module', 'path', 'url'],
+  define: { global: 'globalThis' },
+  external: ['vscode'],
 });
 
 // The panel's webview: a browser IIFE plus its stylesheet, the only files the webview may load.

@@ -114,6 +114,40 @@ function best(f: () => void): number {
     tree.delete();
   });
 
+  // (d) syntax-error recovery: the same 10,000-line file with an unclosed list on line 3 (which
+  // swallows the rest of the file), and with one every 500 lines; parse without recovery, with it,
+  // with it + rules; a keystroke's incremental re-parse of the broken file
+  const brokenLines = big.split('\n');
+  const broken = [...brokenLines.slice(0, 2), 'x = [1, 2', ...brokenLines.slice(2)].join('\n');
+  const broken20 = brokenLines.flatMap((l, i) => (i % 500 === 2 ? ['x = [1, 2', l] : [l])).join('\n');
+  const bareTree = parser.parse(broken, { recover: false });
+  const findingsBare = runRules(new FileAnalysis(bareTree, broken), { explain: false }).length;
+  bareTree.delete();
+  const recParse = best(() => parser.parse(broken, { recover: false }).delete());
+  const recRecover = best(() => parser.parse(broken).delete());
+  let findingsRecovered = 0;
+  const recRules = best(() => {
+    const t = parser.parse(broken);
+    findingsRecovered = runRules(new FileAnalysis(t, broken), { explain: false }).length;
+    t.delete();
+  });
+  const rec20Parse = best(() => parser.parse(broken20, { recover: false }).delete());
+  const rec20Recover = best(() => parser.parse(broken20).delete());
+  const recTree = parser.parse(broken);
+  const keyLat: number[] = [];
+  const at = broken.indexOf('\n', broken.length >> 1) + 1;
+  const row = broken.slice(0, at).split('\n').length - 1;
+  for (let k = 0; k < 20; k++) {
+    const t0 = performance.now();
+    const edited = recTree.copy();
+    editTree(edited, { offset: at, length: 0, text: '#', start: { line: row, character: 0 }, end: { line: row, character: 0 } });
+    parser.parse(`${broken.slice(0, at)}#${broken.slice(at)}`, { oldTree: edited }).delete();
+    edited.delete();
+    keyLat.push(performance.now() - t0);
+  }
+  recTree.delete();
+  keyLat.sort((x, y) => x - y);
+
   // (c) hover latency on a 5,000-line file: positions on every loss/softmax call, analysis cached
   const mid = generate(5_000);
   const tree = parser.parse(mid);
@@ -167,6 +201,7 @@ function best(f: () => void): number {
       bigLines: big.split('\n').length - 1, bigParse, bigRules, bigEval, realParse, realRules,
       hoverSamples: lat.length, hoverP50: pct(0.5), hoverP95: pct(0.95), hoverMax: lat[lat.length - 1],
       editHoverP50: lat2[Math.floor(0.5 * lat2.length)], editHoverP95: lat2[Math.floor(0.95 * lat2.length)],
+      recParse, recRecover, recRules, findingsBare, findingsRecovered, rec20Parse, rec20Recover, recKeyP50: keyLat[10],
     })}\n`,
   );
 })();

@@ -1,19 +1,23 @@
 import { formatNumpy, formatTorch, toJsonValue } from '../core/format';
 import { evaluateSource, EvalResult, PythonParser } from '../python';
 import { DEFAULT_SOURCE_LIMITS } from '../python/budget';
-import * as path from 'path';
 import { nodeParserAssets } from './assets';
-import { Located, checkFile, createProject, formatJson, formatSarif, formatText } from './check';
-import { collectFiles } from './walk';
+import { CHECK_USAGE, runCheck } from './check_command';
+import { LineIndex } from '../python/lines';
 import { readSource } from './read_source';
+import { startNodeServer } from '../server/node';
+import { escapeControls, quotePath } from './terminal';
+import { unreadableNote } from './unreadable';
 
 /**
  * losslens: Loss Lens from a terminal.
  *   losslens eval FILE [--json]   evaluate every loss/tensor expression in FILE
- * Exit codes: 0 ok, 1 the file could not be analysed, 2 usage error.
+ *   losslens check PATH...        the diagnostics, for CI (check_command.ts)
+ * Exit codes (eval): 0 ok, 1 the file could not be analysed, 2 usage error.
  */
 const USAGE = `usage: losslens eval FILE [--json]
-       losslens check PATH... [--format text|json|sarif]
+       losslens check PATH... [--format F] [--fix [--unsafe-fixes]] [--diff] [options]
+       losslens server --stdio
 
   eval FILE     evaluate every assignment and expression statement in FILE whose value
                 Loss Lens can compute (array literals, softmax, sigmoid, cross-entropies of
@@ -21,10 +25,9 @@ const USAGE = `usage: losslens eval FILE [--json]
   --json        machine-readable output: {"file", "results": [{line, column, endLine,
                 endColumn, name, expression, dtype, shape, value, error}]}
 
-  check PATH... run the diagnostics on .py and .ipynb files (folders are walked) and print
-                file:line:col: CODE rule-name message; exit 1 when something is found,
-                0 when clean, 2 on a usage error. '# losslens: ignore[rule-name]' silences a line.
-  --format      text (default), json ({"findings": [...]}) or sarif (SARIF 2.1.0)
+${CHECK_USAGE}
+  server --stdio  the Loss Lens language server (LSP 3.17) on stdin/stdout, for editors other
+                than VS Code (also --node-ipc, --socket=PORT, --pipe=NAME); see docs/editors.md
 `;
 
 /** Files up to this size are read so that checkSource can say what is wrong with them; larger ones are refused unread. */
@@ -36,7 +39,15 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     (cmd ? out : err)(USAGE);
     return cmd ? 0 : 2;
   }
-  if (cmd === 'check') return runCheck(rest, out, err);
+  if (cmd === 'check') return runCheck(rest, out, err, USAGE);
+  if (cmd === 'server') {
+    if (rest.length !== 1 || !/^--(stdio|node-ipc|socket=\d+|pipe=.+)$/.test(rest[0])) {
+      err(`losslens: server takes one transport: --stdio, --node-ipc, --socket=PORT or --pipe=NAME\n${USAGE}`);
+      return 2;
+    }
+    startNodeServer(); // runs until the client sends 'exit' (or its process ends)
+    return new Promise<number>(() => undefined);
+  }
   if (cmd !== 'eval') {
     err(`losslens: unknown command '${cmd}'\n${USAGE}`);
     return 2;
@@ -52,56 +63,20 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   const json = flags.includes('--json');
   const src = readSource(file, MAX_READ_BYTES, DEFAULT_SOURCE_LIMITS.maxChars);
   if ('error' in src) {
-    err(`losslens: ${src.error}`);
+    err(`losslens: ${escapeControls(src.error)}`);
     return 1;
   }
   const parser = await PythonParser.create(nodeParserAssets());
-  const { results, error } = evaluateSource(parser, src.text);
+  const { results, error, unreadable } = evaluateSource(parser, src.text);
   if (error) {
-    err(`losslens: ${file}: ${error}`);
+    err(`losslens: ${quotePath(file)}: ${escapeControls(error)}`);
     return 1;
   }
+  const lines = new LineIndex(src.text);
+  const note = unreadableNote(file, unreadable, (o) => `:${lines.position(o).line}:${lines.position(o).column}`);
+  if (note) err(`losslens: ${escapeControls(note)}`);
   out(json ? `${JSON.stringify({ file, results: results.map(toJson) }, null, 1)}\n` : human(file, results));
   return 0;
-}
-
-async function runCheck(args: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  let format = 'text';
-  const paths: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--format' || a.startsWith('--format=')) {
-      format = a.includes('=') ? a.slice(9) : args[++i] ?? '';
-      if (!['text', 'json', 'sarif'].includes(format)) {
-        err(`losslens: --format must be text, json or sarif (got '${format}')\n${USAGE}`);
-        return 2;
-      }
-    } else if (a.startsWith('-')) {
-      err(`losslens: unknown option ${a}\n${USAGE}`);
-      return 2;
-    } else paths.push(a);
-  }
-  if (paths.length === 0) {
-    err(`losslens: check needs at least one PATH\n${USAGE}`);
-    return 2;
-  }
-  const files = collectFiles(paths, (m) => err(`losslens: ${m}`));
-  const parser = await PythonParser.create(nodeParserAssets());
-  const all: Located[] = [];
-  const project = createProject(parser, paths);
-  for (const f of files) {
-    const r = checkFile(parser, f, project);
-    if (r.skipped) err(`losslens: ${f}: skipped: ${r.skipped}`);
-    all.push(...r.findings);
-  }
-  project.dispose();
-  if (format === 'json') out(formatJson(all));
-  else if (format === 'sarif') out(formatSarif(all, (f) => f.split(path.sep).join('/')));
-  else {
-    for (const f of all) out(`${formatText(f)}\n`);
-    err(`losslens: ${all.length} finding${all.length === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}`);
-  }
-  return all.length > 0 ? 1 : 0;
 }
 
 function toJson(r: EvalResult) {
@@ -120,10 +95,10 @@ function toJson(r: EvalResult) {
 }
 
 function human(file: string, results: EvalResult[]): string {
-  if (results.length === 0) return `${file}: nothing to evaluate (no tensor expressions with known inputs)\n`;
+  if (results.length === 0) return `${quotePath(file)}: nothing to evaluate (no tensor expressions with known inputs)\n`;
   const lines: string[] = [];
   for (const r of results) {
-    const head = `${file}:${r.line}:${r.column}${r.name ? ` ${r.name}` : ''}`;
+    const head = `${quotePath(file)}:${r.line}:${r.column}${r.name ? ` ${r.name}` : ''}`;
     const oneLine = r.expression.replace(/\s+/g, ' ');
     const expr = oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine;
     if (r.tensor) {
@@ -138,7 +113,8 @@ function human(file: string, results: EvalResult[]): string {
     }
     for (const n of r.notes) lines.push(`    note: ${n}`);
   }
-  return `${lines.join('\n')}\n`;
+  // Source text (expressions, names in messages) may hold control characters: shown escaped, never sent to the terminal.
+  return `${lines.map(escapeControls).join('\n')}\n`;
 }
 
 function usesTorch(r: EvalResult): boolean {
@@ -153,7 +129,7 @@ export function run(): void {
     })
     .catch((e: unknown) => {
       process.stderr.write(`losslens: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exitCode = 70;
+      process.exitCode = 2;
     });
 }
 

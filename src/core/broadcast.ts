@@ -1,5 +1,6 @@
 import { DType, allocate } from './dtype';
 import { ShapeError } from './errors';
+import { checkElements, checkTime } from './limits';
 import { Tensor, formatShape } from './tensor';
 
 /**
@@ -48,19 +49,30 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
  */
 export function binary(a: Tensor, b: Tensor, dtype: DType, f: (x: number, y: number) => number, shapeOverride?: readonly number[]): Tensor {
   const shape = shapeOverride ?? broadcastShapes(a.shape, b.shape);
+  checkElements(shape, `broadcasting ${formatShape(a.shape)} with ${formatShape(b.shape)}`);
   let size = 1;
   for (const d of shape) size *= d;
   const out = allocate(dtype, size);
   const ad = a.data;
   const bd = b.data;
   if (!shapeOverride && a.size === size && b.size === size) {
-    for (let i = 0; i < size; i++) out[i] = f(ad[i], bd[i]);
+    // f can be a whole loss formula: the deadline is checked every 16K elements in every path.
+    for (let i = 0; i < size; i++) {
+      if ((i & 0x3fff) === 0) checkTime();
+      out[i] = f(ad[i], bd[i]);
+    }
   } else if (b.size === 1 && a.size === size) {
     const y = bd[0];
-    for (let i = 0; i < size; i++) out[i] = f(ad[i], y);
+    for (let i = 0; i < size; i++) {
+      if ((i & 0x3fff) === 0) checkTime();
+      out[i] = f(ad[i], y);
+    }
   } else if (a.size === 1 && b.size === size) {
     const x = ad[0];
-    for (let i = 0; i < size; i++) out[i] = f(x, bd[i]);
+    for (let i = 0; i < size; i++) {
+      if ((i & 0x3fff) === 0) checkTime();
+      out[i] = f(x, bd[i]);
+    }
   } else {
     const rank = shape.length;
     const sa = broadcastStrides(a.shape, shape);
@@ -69,6 +81,7 @@ export function binary(a: Tensor, b: Tensor, dtype: DType, f: (x: number, y: num
     let ia = 0;
     let ib = 0;
     for (let i = 0; i < size; i++) {
+      if ((i & 0x3fff) === 0) checkTime();
       out[i] = f(ad[ia], bd[ib]);
       for (let d = rank - 1; d >= 0; d--) {
         idx[d]++;
@@ -88,6 +101,9 @@ export function binary(a: Tensor, b: Tensor, dtype: DType, f: (x: number, y: num
 export function unary(x: Tensor, dtype: DType, f: (v: number) => number): Tensor {
   const out = allocate(dtype, x.size);
   const d = x.data;
-  for (let i = 0; i < d.length; i++) out[i] = f(d[i]);
+  for (let i = 0; i < d.length; i++) {
+    if ((i & 0x3fff) === 0) checkTime();
+    out[i] = f(d[i]);
+  }
   return new Tensor(dtype, x.shape, out);
 }

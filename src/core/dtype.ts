@@ -1,3 +1,5 @@
+import { chargeElements, checkElements } from './limits';
+
 /**
  * Data types of tensors, as the frameworks name them.
  *
@@ -20,7 +22,15 @@ export function isInt(d: DType): d is IntDType {
   return d === 'int32' || d === 'int64';
 }
 
+/**
+ * Zero-filled storage for `size` elements of `dtype`. Every tensor allocation goes through here,
+ * so this is the backstop of the element budget (src/core/limits.ts): operations check their
+ * result's shape first (for a message that names it), and nothing larger than the budget is
+ * ever allocated even where one forgot.
+ */
 export function allocate(dtype: DType, size: number): TypedData {
+  checkElements(size, 'an array');
+  chargeElements(size);
   switch (dtype) {
     case 'float32': return new Float32Array(size);
     case 'float64': return new Float64Array(size);

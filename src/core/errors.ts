@@ -15,5 +15,23 @@ export class DTypeError extends LossLensError {}
 /** An argument value the framework rejects (e.g. label_smoothing outside [0, 1]). */
 export class ValueError extends LossLensError {}
 
-/** Work stopped because a size or time budget ran out, or the caller cancelled. */
-export class BudgetError extends LossLensError {}
+/**
+ * Work stopped because a size or time budget ran out, or the caller cancelled. `reason` tells a
+ * result refused before allocating ('size': the rest of a file can still be evaluated) from a
+ * deadline, an exhausted memory ledger or a cancellation ('time', 'memory', 'cancelled': all work
+ * under that budget stops, and such an error is never cached as a value: a fresh budget may
+ * compute it).
+ */
+export class BudgetError extends LossLensError {
+  constructor(
+    message: string,
+    readonly reason: 'size' | 'memory' | 'time' | 'cancelled' = 'size',
+  ) {
+    super(message);
+  }
+
+  /** True when the deadline passed, the memory ledger ran out or the caller cancelled: nothing more can be computed under this budget. */
+  get stopsAll(): boolean {
+    return this.reason !== 'size';
+  }
+}

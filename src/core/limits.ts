@@ -1,4 +1,4 @@
-import { BudgetError } from './errors';
+import { BudgetError, ValueError } from './errors';
 
 /**
  * The budget every allocation and long kernel loop in src/core checks: a cap on the number of
@@ -17,9 +17,29 @@ export interface Budget {
   deadline?: number;
   /** Polled with the deadline; true stops work with a BudgetError. */
   isCancelled?: () => boolean;
+  /**
+   * Elements all allocations under this budget may add up to, intermediates included (what an
+   * evaluator and its cache can hold is bounded by this, not only each result by maxElements).
+   */
+  ledger?: Ledger;
 }
 
-export const DEFAULT_BUDGET: Budget = { maxElements: 10_000_000 };
+/** A running total of allocated elements, shared by every allocation made under one budget. */
+export interface Ledger {
+  used: number;
+  readonly max: number;
+}
+
+/**
+ * 1,000,000 elements per result: ten times the largest array literal read (100,000), and small
+ * enough that a result's float64 data (8 MB), a loss kernel's double-double temporaries (~50 MB)
+ * and its JSON output stay far inside the 512 MiB a whole analysis may use. (At 10,000,000, a
+ * single one_hot printed with --json peaked at 512 MiB and took 14 s.)
+ */
+export const DEFAULT_BUDGET: Budget = { maxElements: 1_000_000 };
+
+/** Default ledger size for one evaluator (its lifetime, cache included): 16 results of the largest size. */
+export const DEFAULT_LEDGER_ELEMENTS = 16 * DEFAULT_BUDGET.maxElements;
 
 let current: Budget = DEFAULT_BUDGET;
 
@@ -30,6 +50,7 @@ export function withBudget<T>(budget: Partial<Budget>, fn: () => T): T {
     maxElements: Math.min(saved.maxElements, budget.maxElements ?? Infinity),
     deadline: minDefined(saved.deadline, budget.deadline),
     isCancelled: budget.isCancelled ?? saved.isCancelled,
+    ledger: budget.ledger ?? saved.ledger,
   };
   try {
     return fn();
@@ -48,6 +69,16 @@ export function currentBudget(): Readonly<Budget> {
  * "tf.one_hot: a result of shape [3, 1000000000] (3,000,000,000 elements) exceeds ...".
  */
 export function checkElements(shapeOrCount: readonly number[] | number, what: string): void {
+  if (typeof shapeOrCount !== 'number') {
+    // A shape that came from user code: refuse what no framework accepts before multiplying it.
+    for (const d of shapeOrCount) {
+      if (!Number.isInteger(d) || d < 0) {
+        throw new ValueError(`${what}: invalid shape [${shapeOrCount.join(', ')}] (dimensions must be non-negative integers)`);
+      }
+    }
+  } else if (!(shapeOrCount >= 0)) {
+    throw new ValueError(`${what}: invalid size ${shapeOrCount}`);
+  }
   const count = typeof shapeOrCount === 'number' ? shapeOrCount : shapeOrCount.reduce((a, b) => a * b, 1);
   if (!(count <= current.maxElements)) {
     const shape = typeof shapeOrCount === 'number' ? '' : ` of shape [${shapeOrCount.join(', ')}]`;
@@ -56,11 +87,39 @@ export function checkElements(shapeOrCount: readonly number[] | number, what: st
   }
 }
 
+/**
+ * Records an allocation of `count` elements against the ledger (if one is installed) and refuses
+ * it when the running total would pass the ledger's maximum. Called by `allocate`.
+ */
+export function chargeElements(count: number): void {
+  const l = current.ledger;
+  if (!l) return;
+  if (l.used + count > l.max) {
+    throw new BudgetError(`evaluation stopped: the values computed in this file add up to more than ${l.max.toLocaleString('en-US')} elements (the memory budget)`, 'memory');
+  }
+  l.used += count;
+}
+
 /** Throws a BudgetError when the deadline has passed or the caller cancelled. Cheap: call it every few thousand iterations. */
 export function checkTime(): void {
   const b = current;
-  if (b.deadline !== undefined && Date.now() > b.deadline) throw new BudgetError('evaluation stopped: the time budget ran out');
-  if (b.isCancelled?.()) throw new BudgetError('evaluation cancelled');
+  if (b.deadline !== undefined && Date.now() > b.deadline) throw new BudgetError('evaluation stopped: the time budget ran out', 'time');
+  if (b.isCancelled?.()) throw new BudgetError('evaluation cancelled', 'cancelled');
+}
+
+let work = 0;
+
+/**
+ * Counts `units` of work (elements a kernel has gone through) and checks the deadline every
+ * 65,536 of them: one call per lane or row of a kernel bounds the time between checks whatever
+ * the shape (many short lanes or one long one) at the cost of an addition.
+ */
+export function spend(units: number): void {
+  work += units;
+  if (work >= 65_536) {
+    work = 0;
+    checkTime();
+  }
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {

@@ -1,5 +1,6 @@
 import { DType, allocate, isInt } from './dtype';
 import { DTypeError, ShapeError, ValueError } from './errors';
+import { checkElements, checkTime } from './limits';
 import { Tensor, formatShape } from './tensor';
 
 /**
@@ -16,8 +17,10 @@ export function matmul(a: Tensor, b: Tensor, dtype: DType = a.dtype): Tensor {
   const [n, k] = a2.shape;
   const [k2, m] = b2.shape;
   if (k !== k2) throw new ShapeError(`matmul: inner dimensions differ: ${formatShape(a.shape)} @ ${formatShape(b.shape)}`);
+  checkElements([n, m], `matmul ${formatShape(a.shape)} @ ${formatShape(b.shape)}`);
   const out = allocate(dtype, n * m);
   for (let i = 0; i < n; i++) {
+    if ((i & 1023) === 0 || m * k >= 1024) checkTime(); // a row costs m * k multiply-adds
     for (let j = 0; j < m; j++) {
       let s = 0;
       let c = 0;
@@ -51,6 +54,7 @@ export function oneHot(
   const on = opts.onValue ?? 1;
   const off = opts.offValue ?? 0;
   const dtype = opts.dtype ?? 'float32';
+  checkElements([...indices.shape, depth], 'one_hot');
   const out = allocate(dtype, indices.size * depth);
   if (off !== 0) out.fill(off);
   for (let i = 0; i < indices.size; i++) {

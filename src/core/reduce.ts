@@ -1,5 +1,6 @@
 import { DType, allocate, isFloat } from './dtype';
 import { ValueError } from './errors';
+import { checkTime } from './limits';
 import { normalizeAxes, permute } from './shape_ops';
 import { laneLogSumExp } from './softmax';
 import { sumLane } from './sum';
@@ -37,6 +38,7 @@ function reduce(x: Tensor, opts: ReduceOptions, dtype: DType, lane: Lane): Tenso
   }
   const out = allocate(dtype, outer * inner);
   for (let o = 0; o < outer; o++) {
+    if ((o & 1023) === 0 || n * inner >= 1024) checkTime(); // one outer step reduces n * inner elements
     for (let j = 0; j < inner; j++) out[o * inner + j] = lane(src.data, o * n * inner + j, n, inner);
   }
   return new Tensor(dtype, outShape, out);

@@ -1,5 +1,6 @@
 import { allocate } from './dtype';
 import { ValueError } from './errors';
+import { checkTime } from './limits';
 import { Tensor, normalizeAxis } from './tensor';
 
 /** Transposes `x` so that output dimension d is input dimension perm[d] (np.transpose). */
@@ -16,6 +17,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   const idx = new Array<number>(rank).fill(0);
   let src = 0;
   for (let i = 0; i < x.size; i++) {
+    if ((i & 0xfffff) === 0) checkTime();
     out[i] = x.data[src];
     for (let d = rank - 1; d >= 0; d--) {
       idx[d]++;

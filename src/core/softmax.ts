@@ -1,4 +1,5 @@
 import { allocate } from './dtype';
+import { checkTime, spend } from './limits';
 import { expNeg, expNeg2 } from './exp';
 import { Tensor, laneView, normalizeAxis } from './tensor';
 
@@ -32,6 +33,7 @@ export let laneArgMax = 0;
 export let laneT = 0;
 
 export function scanLane(x: ArrayLike<number>, off: number, n: number, stride: number): void {
+  spend(n); // every loss kernel scans its lanes here: the deadline is checked between them
   if (stride === 1 && n > 0) {
     if (x instanceof Float64Array) return scanContiguous64(x, off, n);
     if (x instanceof Float32Array) return scanContiguous32(x, off, n);
@@ -153,7 +155,19 @@ export function softmax(x: Tensor, axis = -1): Tensor {
     scanLane(d, off, n, stride);
     const m = laneMax;
     const z = 1 + laneT;
-    for (let i = 0, p = off; i < n; i++, p += stride) out[p] = Math.exp(d[p] - m) / z;
+    if (m !== m || z !== z) {
+      for (let i = 0, p = off; i < n; i++, p += stride) out[p] = NaN;
+      return;
+    }
+    // e^(x_i - m) with the exact rounding error of x_i - m (2Sum), as in scanLane: for float64
+    // inputs x_i - m is rounded, and e^(d + dl) = e^d (1 + dl) turns that rounding (up to
+    // |x_i - m| 2^-53) into a relative error of the term, 30-180 ulps for |x_i - m| of 20-70.
+    for (let i = 0, p = off; i < n; i++, p += stride) {
+      const v = d[p];
+      const dd = v - m;
+      const b = dd - v;
+      out[p] = expNeg2(dd, (v - (dd - b)) - (m + b)) / z;
+    }
   });
 }
 
@@ -163,7 +177,14 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
     scanLane(d, off, n, stride);
     const m = laneMax;
     const l = Math.log1p(laneT);
-    for (let i = 0, p = off; i < n; i++, p += stride) out[p] = d[p] - m - l;
+    // (x_i - m) - l with x_i - m carried exactly (hi + lo by 2Sum): within ~1 ulp.
+    for (let i = 0, p = off; i < n; i++, p += stride) {
+      const v = d[p];
+      const dd = v - m;
+      const b = dd - v;
+      const lo = (v - (dd - b)) - (m + b); // NaN for a -inf entry, whose result is -inf
+      out[p] = (dd - l) + (lo === lo ? lo : 0);
+    }
   });
 }
 
@@ -184,8 +205,9 @@ function laneMap(x: Tensor, axis: number, fn: LaneFn): Tensor {
   const a = normalizeAxis(axis, x.rank);
   const { outer, n, inner } = laneView(x.shape, a);
   // Float32 results are computed in a float64 lane buffer and rounded once on store.
-  const buf = dtype === 'float32' ? new Float64Array(x.size) : out;
+  const buf = dtype === 'float32' ? (allocate('float64', x.size) as Float64Array) : out;
   for (let o = 0; o < outer; o++) {
+    if ((o & 1023) === 0 || n * inner >= 1024) checkTime(); // softmax over many rows
     for (let j = 0; j < inner; j++) fn(x.data, o * n * inner + j, n, inner, buf);
   }
   if (buf !== out) out.set(buf);

@@ -1,5 +1,6 @@
 import { DType, TypedData, allocate } from './dtype';
 import { ShapeError, ValueError } from './errors';
+import { checkElements, checkTime } from './limits';
 
 /** A nested array of numbers as it appears in code or JSON. */
 export type Nested = number | Nested[];
@@ -25,8 +26,12 @@ export class Tensor {
 
   /** A tensor of the given shape filled by `f(flatIndex)`, rounded to `dtype`. */
   static fill(dtype: DType, shape: readonly number[], f: (i: number) => number): Tensor {
+    checkElements(shape, 'a tensor');
     const data = allocate(dtype, shapeSize(shape));
-    for (let i = 0; i < data.length; i++) data[i] = f(i);
+    for (let i = 0; i < data.length; i++) {
+      if ((i & 0xffff) === 0) checkTime(); // f may be a whole loss formula per element
+      data[i] = f(i);
+    }
     return new Tensor(dtype, shape, data);
   }
 
@@ -39,6 +44,7 @@ export class Tensor {
   /** Builds a tensor from a nested array; ragged input is a ShapeError that names where. */
   static fromNested(values: Nested, dtype: DType): Tensor {
     const shape = nestedShape(values);
+    checkElements(shape, 'an array');
     const data = allocate(dtype, shapeSize(shape));
     let k = 0;
     const walk = (v: Nested): void => {

@@ -67,10 +67,20 @@ function shape(s: readonly (number | null)[]): string {
   return `[${s.map((d) => (d === null ? 'None' : String(d))).join(', ')}]`;
 }
 
-/** Inline code that backticks in the text cannot break out of. */
+/**
+ * Every line break CommonMark knows (LF, CR, CRLF) and the Unicode line separators, as one space:
+ * inside a code span a blank line (`\r\n\r\n`, or `\r \r` after replacing only `\n`) would end the
+ * paragraph and let the rest render as Markdown (headings, images, links).
+ */
+function oneLine(s: string): string {
+  return s.replace(/\r\n|[\r\n\u2028\u2029\u0085]/g, ' ');
+}
+
+/** Inline code that neither backticks nor line breaks in the text can break out of. */
 export function code(s: string): string {
-  const ticks = '`'.repeat(Math.max(1, ...(s.match(/`+/g) ?? []).map((t) => t.length + 1)));
-  return `${ticks} ${s.replace(/\n/g, ' ')} ${ticks}`;
+  const flat = oneLine(s);
+  const ticks = '`'.repeat(Math.max(1, ...(flat.match(/`+/g) ?? []).map((t) => t.length + 1)));
+  return `${ticks} ${flat} ${ticks}`;
 }
 
 function block(s: string): string {
@@ -78,7 +88,12 @@ function block(s: string): string {
   return `${fence}text\n${s}\n${fence}`;
 }
 
-/** Notes are our own sentences but quote user code: escape Markdown so names cannot inject links or HTML. */
+/**
+ * Text that renders as itself: line breaks become spaces and every ASCII punctuation character is
+ * backslash-escaped (CommonMark allows it for all of them), so quoted user code cannot form
+ * emphasis, links, images, HTML, entities, headings, lists or tables, and `:` `.` `@` escaped
+ * keep GFM from turning bare URLs (`http://`, `www.`) and e-mail addresses into links.
+ */
 export function escape(s: string): string {
-  return s.replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`);
+  return oneLine(s).replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
 }

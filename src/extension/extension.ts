@@ -1,50 +1,30 @@
 import * as vscode from 'vscode';
-import { AnalysisService } from './analysis';
-import { LossCodeActions } from './code_actions';
-import { registerCommands } from './commands';
-import { DiagnosticsManager } from './diagnostics';
-import { LossHover } from './hover';
-import { Logger } from './log';
-import { LossPanel, registerLossPanelSerializer } from './panel';
-import { loadParser } from './parser_service';
-import { readSettings } from './settings';
+import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import { compose, docsBase, LossLensApi } from './compose';
 
-const PYTHON: vscode.DocumentSelector = [{ language: 'python' }];
+export type { LossLensApi };
 
-/** The API activate() returns: test hooks for the integration tests. */
-export interface LossLensApi {
-  testHooks(): { panel: ReturnType<LossPanel['testHooks']> };
-}
+/** The server's heap cap: a file that makes the analysis grow stops the server process, never the extension host. */
+export const SERVER_MAX_OLD_SPACE_MB = 512;
 
-/** Composes the features; each is one disposable. No analysis happens here. */
+/**
+ * Node extension host (desktop, remote, code-server): the language server runs in its own Node
+ * process (dist/server.js, IPC) with a capped heap.
+ */
 export function activate(context: vscode.ExtensionContext): LossLensApi {
-  const log = new Logger();
-  let settings = readSettings();
-  const parser = loadParser(context.extensionUri);
-  parser.catch((e: unknown) => log.error(`could not load the Python parser: ${e instanceof Error ? e.message : String(e)}`));
-  const analysis = new AnalysisService(parser, () => settings, log);
-  const diagnostics = new DiagnosticsManager(analysis, () => settings, context.extensionUri, log);
-  const panel = new LossPanel(context.extensionUri);
-  context.subscriptions.push(
-    log,
-    analysis,
-    diagnostics,
-    panel,
-    registerLossPanelSerializer(panel),
-    vscode.languages.registerHoverProvider(PYTHON, new LossHover(analysis, () => settings)),
-    vscode.languages.registerCodeActionsProvider(PYTHON, new LossCodeActions(analysis), LossCodeActions.metadata),
-    ...registerCommands(analysis, panel, log),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration('lossLens')) return;
-      settings = readSettings();
-      analysis.clear();
-      diagnostics.refreshAll();
-    }),
+  const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;
+  const run = { module, transport: TransportKind.ipc, options: { execArgv: [`--max-old-space-size=${SERVER_MAX_OLD_SPACE_MB}`] } };
+  return compose(
+    context,
+    (options) => new LanguageClient('lossLens', 'Loss Lens', { run, debug: run }, options),
+    () => ({ docsBase: docsBase(context) }),
+    (status) => {
+      // Tests: a crash of the server process, as the operating system would deliver it.
+      if (status.pid) process.kill(status.pid, 'SIGKILL');
+    },
   );
-  log.info(`Loss Lens activated (VS Code ${vscode.version})`);
-  return { testHooks: () => ({ panel: panel.testHooks() }) };
 }
 
 export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+  // Everything (the client, which stops the server) is disposed through context.subscriptions.
 }

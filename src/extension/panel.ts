@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { BoundedLog, RevealAllowList } from '../../webview/allow_list';
 import { FromPanel, PanelModel, ToPanel, isFromPanel, toPanelState } from '../../webview/protocol';
 import { Disposable } from './disposable';
 import { makeNonce, panelHtml } from './panel_html';
@@ -25,8 +26,10 @@ export class LossPanel extends Disposable {
   private panelDisposables: vscode.Disposable[] = [];
   private ready = false;
   private last: ToPanel | null = null;
-  private readonly sent: ToPanel[] = [];
-  private readonly received: FromPanel[] = [];
+  private readonly sent = new BoundedLog<ToPanel>();
+  private readonly received = new BoundedLog<FromPanel>();
+  /** Source locations this host sent in this session: the only ones 'reveal' opens. */
+  private readonly revealable = new RevealAllowList();
   private readonly onMessageEmitter = this.register(new vscode.EventEmitter<FromPanel>());
   /** Every valid message from the webview. */
   readonly onDidReceiveMessage = this.onMessageEmitter.event;
@@ -41,6 +44,7 @@ export class LossPanel extends Disposable {
 
   /** Shows a model, creating or revealing the panel beside the editor (keeps the editor focused). */
   show(model: PanelModel): void {
+    this.revealable.add(model.source.uri, model.source.line);
     this.send({ type: 'show', model });
   }
 
@@ -58,9 +62,9 @@ export class LossPanel extends Disposable {
     return this.panel !== undefined;
   }
 
-  /** Messages sent to and received from the webview, oldest first (copies). */
+  /** The newest messages (200 each way) sent to and received from the webview, oldest first (copies). */
   testHooks(): { sent: ToPanel[]; received: FromPanel[] } {
-    return { sent: [...this.sent], received: [...this.received] };
+    return { sent: this.sent.toArray(), received: this.received.toArray() };
   }
 
   /** Adopts a panel VS Code restored after a reload, with the state the webview saved. */
@@ -149,8 +153,9 @@ export class LossPanel extends Disposable {
         if (this.last) this.post(this.last);
         break;
       case 'reveal':
-        // Only documents this panel showed a result for: the webview is not trusted to name files.
-        if (this.sent.some((t) => t.type === 'show' && t.model.source.uri === m.uri)) void this.revealSource(m.uri, m.line);
+        // Only locations this host sent in this session: neither the webview nor its restored state names files.
+        if (this.revealable.allows(m.uri, m.line)) void this.revealSource(m.uri, m.line);
+        else this.log?.error('ignored a reveal request for a location the panel was not sent in this session');
         break;
       case 'rendered':
         break;

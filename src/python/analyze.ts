@@ -3,7 +3,9 @@ import { BudgetError, LossLensError } from '../core/errors';
 import { Tensor } from '../core/tensor';
 import './calls';
 import { Evaluator, EvalOptions } from './evaluator';
+import { unreadableIn } from './parser';
 import type { Node, Tree } from './parser';
+import type { Unreadable } from './recover';
 import { collectScopes, ScopeIndex } from './scope';
 import { EvalError, Framework, Value } from './values';
 
@@ -28,8 +30,11 @@ export interface EvalResult {
 export class FileAnalysis {
   readonly scopes: ScopeIndex;
   readonly evaluator: Evaluator;
+  /** Where syntax errors kept the analysis from reading the code (see recover.ts); the rest is analysed. */
+  readonly unreadable: Unreadable[];
 
   constructor(readonly tree: Tree, readonly text: string, opts: EvalOptions = {}) {
+    this.unreadable = unreadableIn(tree);
     this.scopes = collectScopes(tree.rootNode);
     this.evaluator = new Evaluator(this.scopes, opts);
   }
@@ -50,7 +55,8 @@ export class FileAnalysis {
           if (r) out.push(r);
         }
       } catch (e) {
-        if (e instanceof BudgetError) {
+        if (e instanceof BudgetError && e.stopsAll) {
+          // Out of time or memory, or cancelled: said once, and nothing after it is evaluated.
           out.push(this.result(stmt, null, null, e.message));
           break;
         }
@@ -63,7 +69,12 @@ export class FileAnalysis {
 
   /** Evaluates one expression node where it stands (for hovers and Evaluate Selection). */
   evaluateNode(node: Node, name: string | null = null): EvalResult | null {
-    return this.evaluateTarget(node, name);
+    try {
+      return this.evaluateTarget(node, name);
+    } catch (e) {
+      if (e instanceof BudgetError) return this.result(node, name, null, e.message);
+      throw e;
+    }
   }
 
   private targets(stmt: Node): { node: Node; name: string | null; binding?: import('./scope').Binding; range?: Node }[] {
@@ -105,6 +116,7 @@ export class FileAnalysis {
     try {
       v = binding ? (ev.touchedKnown = false, ev.notes = [], ev.evalBinding(binding, undefined)) : ev.evaluate(node);
     } catch (e) {
+      if (e instanceof BudgetError && e.stopsAll) throw e;
       if (e instanceof LossLensError) return this.result(node, name, null, e.message, range);
       if (e instanceof EvalError) {
         if (!e.recognised && !ev.touchedKnown) return null;

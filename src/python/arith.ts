@@ -1,6 +1,6 @@
 import { DType, isFloat, promote } from '../core/dtype';
 import * as E from '../core/elementwise';
-import { DTypeError } from '../core/errors';
+import { BudgetError, DTypeError } from '../core/errors';
 import { matmul } from '../core/linalg';
 import { Tensor } from '../core/tensor';
 import { LiteralLimits, defaultDType, toTensor } from './convert';
@@ -15,7 +15,14 @@ import { EvalError, Framework, TensorValue, Value, describe } from './values';
  */
 export function arithmetic(op: string, a: Value, b: Value, limits: LiteralLimits): Value {
   if (a.kind === 'scalar' && b.kind === 'scalar') return scalarOp(op, a.value, b.value, a.int && b.int);
-  if (a.kind === 'list' && b.kind === 'list' && op === '+') return { kind: 'list', items: [...a.items, ...b.items], tuple: a.tuple };
+  if (a.kind === 'list' && b.kind === 'list' && op === '+') {
+    // Python list concatenation: sized before copying (x = x + x doubles it at every line).
+    const n = a.items.length + b.items.length;
+    if (n > limits.maxElements) {
+      throw new BudgetError(`${a.tuple ? 'tuple' : 'list'} concatenation: a result of ${n.toLocaleString('en-US')} items exceeds the evaluation limit of ${limits.maxElements.toLocaleString('en-US')} elements`);
+    }
+    return { kind: 'list', items: [...a.items, ...b.items], tuple: a.tuple };
+  }
   const tensors = [a, b].filter((v): v is TensorValue => v.kind === 'tensor');
   const abstract = [a, b].some((v) => v.kind === 'abstract');
   if (tensors.length === 0 && !abstract) throw new EvalError(`${describe(a)} ${op} ${describe(b)} is not a tensor expression`, false);

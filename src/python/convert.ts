@@ -1,5 +1,6 @@
 import { DType, isFloat } from '../core/dtype';
 import { BudgetError } from '../core/errors';
+import { checkElements } from '../core/limits';
 import { Nested, Tensor } from '../core/tensor';
 import { EvalError, Framework, UnknownValueError, Value } from './values';
 
@@ -40,6 +41,7 @@ export function toTensor(v: Value, framework: Framework, dtype: DType | undefine
   }
   let kind: 'float' | 'int' | 'bool' = 'bool';
   let count = 0;
+  let nestedElements = 0;
   const walk = (x: Value, depth: number): Nested => {
     if (depth > limits.maxDepth) throw new BudgetError(`array literal is nested deeper than ${limits.maxDepth} levels`);
     if (x.kind === 'scalar') {
@@ -50,6 +52,10 @@ export function toTensor(v: Value, framework: Framework, dtype: DType | undefine
     }
     if (x.kind === 'list') return x.items.map((e) => walk(e, depth + 1));
     if (x.kind === 'tensor') {
+      // A tensor inside a literal (np.array([tf.one_hot(...)])) is copied element by element:
+      // its elements count toward the result's size, checked before the copy is made.
+      nestedElements += x.tensor.size;
+      checkElements(count + nestedElements, `${what} (tensors inside a list)`);
       if (isFloat(x.tensor.dtype)) kind = 'float';
       else if (kind === 'bool') kind = 'int';
       return x.tensor.toNested();

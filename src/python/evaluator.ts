@@ -1,4 +1,6 @@
-import { BudgetError, LossLensError, ShapeError } from '../core/errors';
+import { LossLensError, ShapeError } from '../core/errors';
+import { DEFAULT_BUDGET, DEFAULT_LEDGER_ELEMENTS, Ledger, checkTime, withBudget } from '../core/limits';
+import { BINDING_ERRORS, DEFER_DEPTH, Deferred, isControl, runDeferring } from './deferral';
 import { Nested, Tensor } from '../core/tensor';
 import { ReprError, parseArrayRepr } from './numpy_repr';
 import { Args, bindArgs, CallContext } from './calls/args';
@@ -19,7 +21,12 @@ export interface EvalOptions {
   /** Date.now() after which evaluation stops with a BudgetError. */
   deadline?: number;
   isCancelled?: () => boolean;
+  /** Largest number of elements one value may have (default: src/core/limits.ts DEFAULT_BUDGET). */
+  maxElements?: number;
+  /** Elements all allocations of this evaluator may add up to, over its lifetime, its cache included (default DEFAULT_LEDGER_ELEMENTS). */
+  maxTotalElements?: number;
 }
+
 
 /**
  * Names a file uses without importing them, resolved by convention (the seed files, notebooks
@@ -49,7 +56,13 @@ export class Evaluator {
   private readonly cache = new Map<Binding, Value | EvalError>();
   private readonly feedCaches = new WeakMap<Feeds, Map<Binding, Value | EvalError>>();
   private readonly inProgress = new Set<Binding>();
+  private readonly ledger: Ledger;
+  private readonly maxElements: number;
   private steps = 0;
+  /** Current eval() nesting, across bindings (bounded by DEFER_DEPTH + one expression's depth). */
+  private evalDepth = 0;
+  /** True inside the outermost public entry (the budget is installed, deferrals are caught). */
+  private entered = false;
   /** Set when the current top-level evaluation reached a known tensor function or tensor value. */
   touchedKnown = false;
   /** Notes from calls evaluated during the current top-level evaluation. */
@@ -61,6 +74,8 @@ export class Evaluator {
   ) {
     this.opts = { ...opts };
     this.limits = opts.limits ?? DEFAULT_LIMITS;
+    this.maxElements = opts.maxElements ?? DEFAULT_BUDGET.maxElements;
+    this.ledger = { used: 0, max: opts.maxTotalElements ?? DEFAULT_LEDGER_ELEMENTS };
   }
 
   /** Node id -> value used instead of evaluating that node (see evaluateWith). */
@@ -84,7 +99,37 @@ export class Evaluator {
   evaluate(node: Node, feeds?: Feeds): Value {
     this.touchedKnown = false;
     this.notes = [];
-    return this.eval(node, { scope: this.scopes.scopeAt(node.startIndex), feeds, depth: 0 });
+    return this.enter(() => this.eval(node, { scope: this.scopes.scopeAt(node.startIndex), feeds, depth: 0 }));
+  }
+
+  /**
+   * Runs `f` as the outermost evaluation: with this evaluator's budget (deadline, cancellation,
+   * element cap, memory ledger) installed for every kernel in src/core, and with deferred
+   * bindings (long chains of names) evaluated first, bottom-up, until `f` completes.
+   */
+  private enter<T>(f: () => T): T {
+    if (this.entered) return f();
+    this.entered = true;
+    try {
+      const budget = { maxElements: this.maxElements, deadline: this.opts.deadline, isCancelled: this.opts.isCancelled, ledger: this.ledger };
+      return withBudget(budget, () => this.untilDone(f));
+    } finally {
+      this.entered = false;
+    }
+  }
+
+  private untilDone<T>(f: () => T): T {
+    checkTime(); // an expired or cancelled budget starts nothing
+    const touched = this.touchedKnown;
+    const notes = this.notes.length;
+    return runDeferring(
+      () => {
+        this.touchedKnown = touched;
+        this.notes.length = notes; // a restarted attempt must not repeat the notes of the last one
+        return f();
+      },
+      (d) => this.bindingValue(d.binding, d.feeds as Feeds | undefined),
+    );
   }
 
   /** Sets a new time budget (Date.now() value) and cancellation check for the next evaluations. */
@@ -93,17 +138,18 @@ export class Evaluator {
     this.opts.isCancelled = isCancelled;
   }
 
-  private tick(node: Node): void {
-    if ((++this.steps & 63) !== 0) return;
-    if (this.opts.deadline !== undefined && Date.now() > this.opts.deadline) {
-      throw new BudgetError('evaluation stopped: the time budget ran out');
+  private eval(node: Node, ctx: Ctx): Value {
+    // The deadline and cancellation installed by enter(); kernels check them inside their loops too.
+    if ((++this.steps & 15) === 0) checkTime();
+    this.evalDepth++;
+    try {
+      return this.evalNode(node, ctx);
+    } finally {
+      this.evalDepth--;
     }
-    if (this.opts.isCancelled?.()) throw new BudgetError('evaluation cancelled');
-    void node;
   }
 
-  eval(node: Node, ctx: Ctx): Value {
-    this.tick(node);
+  private evalNode(node: Node, ctx: Ctx): Value {
     const o = this.overrides?.get(node.id);
     if (o) return o;
     if (ctx.depth > 200) throw new EvalError('expression nested too deeply to evaluate (over 200 levels)', true, node);
@@ -215,11 +261,15 @@ export class Evaluator {
       if (BUILTINS.has(name)) return { kind: 'ref', qualname: `builtins.${name}` };
       throw new EvalError(`'${name}' is not defined in this file`, false, node);
     }
-    return this.evalBinding(b, ctx.feeds, node);
+    return this.bindingValue(b, ctx.feeds, node);
   }
 
   /** The value a binding gives its name; with feeds, placeholders take their fed values. */
   evalBinding(b: Binding, feeds: Feeds | undefined, use?: Node): Value {
+    return this.enter(() => this.bindingValue(b, feeds, use));
+  }
+
+  private bindingValue(b: Binding, feeds: Feeds | undefined, use?: Node): Value {
     const plain = this.cached(this.cache, b, undefined, use);
     if (!feeds || plain.kind !== 'abstract') return plain;
     if (plain.placeholder) {
@@ -236,16 +286,31 @@ export class Evaluator {
     let r = cache.get(b);
     if (r === undefined) {
       if (this.inProgress.has(b)) throw new EvalError(`'${b.name}' refers to itself`, false, use);
+      if (this.evalDepth > DEFER_DEPTH) throw new Deferred(b, feeds);
       this.inProgress.add(b);
       const touched = this.touchedKnown;
       this.touchedKnown = false;
+      this.evalDepth++; // x += 1 reaches the previous x without eval(): count the level here too
       try {
         r = this.computeBinding(b, feeds);
       } catch (e) {
+        if (isControl(e)) {
+          // Not a fact about the code: nothing is cached, a later evaluation computes it.
+          this.touchedKnown = touched || this.touchedKnown;
+          throw e;
+        }
         if (e instanceof LossLensError) e = new EvalError(e.message, true);
         if (!(e instanceof EvalError)) throw e;
-        r = new EvalError(`${b.name}: ${e.message}`, e.recognised || this.touchedKnown, e.node);
+        // Name the binding once: an error that comes up a chain (x = x + 1, 40,000 times) keeps
+        // the innermost name instead of growing by one prefix per link.
+        // Such an error is this binding's to report only when it computes on tensors itself (so
+        // `x = x + x` on lists past the limit is reported where it happens and where a tensor uses it).
+        const chained = BINDING_ERRORS.has(e);
+        const msg = chained ? e.message : `${b.name}: ${e.message}`;
+        r = new EvalError(msg, chained ? this.touchedKnown : e.recognised || this.touchedKnown, e.node);
+        BINDING_ERRORS.add(r);
       } finally {
+        this.evalDepth--;
         this.inProgress.delete(b);
       }
       (r as { touched?: boolean }).touched = this.touchedKnown;
@@ -275,7 +340,7 @@ export class Evaluator {
       case 'augmented': {
         const prev = b.scope.lookup(b.name, b.stmt.startIndex);
         if (!prev) throw new EvalError(`'${b.name}' is updated before it is assigned`, false);
-        const left = this.evalBinding(prev, feeds);
+        const left = this.bindingValue(prev, feeds);
         const right = this.eval(b.value!, ctx);
         return arithmetic(b.op!.replace('=', ''), left, right, this.limits);
       }
@@ -318,7 +383,8 @@ export class Evaluator {
     if (fn.type === 'attribute') {
       try {
         receiver = this.eval(fn.childForFieldName('object')!, ctx);
-      } catch {
+      } catch (e) {
+        if (isControl(e)) throw e;
         receiver = undefined; // evaluating the callee below reports the reason
       }
     }
@@ -391,7 +457,8 @@ export class Evaluator {
     const recv = (() => {
       try {
         return this.eval(objNode, ctx);
-      } catch {
+      } catch (e) {
+        if (isControl(e)) throw e;
         return undefined; // an undefined `sess`: still a session run by its shape
       }
     })();
@@ -447,10 +514,13 @@ export class Evaluator {
     try {
       return f();
     } catch (e) {
+      if (isControl(e)) throw e;
       if (e instanceof EvalError) {
         if (e.node) throw e;
         if (e instanceof UnknownValueError) throw new UnknownValueError(e.message, node, e.abstract);
-        throw new EvalError(e.message, e.recognised, node);
+        const located = new EvalError(e.message, e.recognised, node);
+        if (BINDING_ERRORS.has(e)) BINDING_ERRORS.add(located);
+        throw located;
       }
       if (e instanceof LossLensError) throw new EvalError(e.message, true, node);
       throw e;

@@ -37,14 +37,45 @@ function visibleFrom(b: Binding): number {
 
 export class Scope {
   readonly bindings = new Map<string, Binding[]>();
+  /** Names whose bindings were not added in order of `from` (lookup then scans instead of bisecting). */
+  private readonly unordered = new Set<string>();
   constructor(readonly node: Node, readonly parent: Scope | undefined) {}
 
   add(b: Binding): void {
     b.from = visibleFrom(b);
     b.start = b.stmt.startIndex;
     const list = this.bindings.get(b.name);
-    if (list) list.push(b);
-    else this.bindings.set(b.name, [b]);
+    if (list) {
+      if (list[list.length - 1].from! > b.from) this.unordered.add(b.name);
+      list.push(b);
+    } else this.bindings.set(b.name, [b]);
+  }
+
+  /**
+   * The last binding in `list` visible at `offset`. Bindings are collected in source order, so
+   * `from` ascends and a binary search finds it: a name bound 100,000 times (x = x + 1) costs
+   * 17 steps per use, not a scan of every earlier binding.
+   */
+  private lastVisible(name: string, list: Binding[], offset: number): Binding | undefined {
+    if (this.unordered.has(name)) {
+      let found: Binding | undefined;
+      for (const b of list) {
+        if (b.from! <= offset) found = b;
+        else break;
+      }
+      return found;
+    }
+    let lo = 0;
+    let hi = list.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].from! <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found < 0 ? undefined : list[found];
   }
 
   /** The binding of `name` visible at `offset`, or undefined when the name is not bound in this file. */
@@ -52,11 +83,7 @@ export class Scope {
     for (let s: Scope | undefined = this; s; s = s.parent) {
       const list = s.bindings.get(name);
       if (!list) continue;
-      let found: Binding | undefined;
-      for (const b of list) {
-        if (b.from! <= offset) found = b;
-        else break;
-      }
+      const found = s.lastVisible(name, list, offset);
       if (found) return found;
       // From inside a function, a module name bound later is bound by the time the function runs.
       if (s !== this && list[0].start! > offset) return list[0];

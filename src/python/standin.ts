@@ -1,5 +1,5 @@
 import { allocate } from '../core/dtype';
-import { LossLensError } from '../core/errors';
+import { BudgetError, LossLensError } from '../core/errors';
 import { Tensor, shapeSize } from '../core/tensor';
 import type { Args } from './calls/args';
 import { AbstractTensorValue, EvalError, Value } from './values';
@@ -27,6 +27,7 @@ export function withStandInValues(values: Value[], f: (vals: Value[]) => Value):
     try {
       return f(sub as Value[]);
     } catch (e) {
+      if (e instanceof BudgetError && e.stopsAll) throw e; // out of time: not a fact about the shapes
       if (e instanceof LossLensError || e instanceof EvalError) return e;
       throw e;
     }
@@ -59,17 +60,23 @@ export function withStandIns(args: Args, f: (a: Args) => Value): Value {
   });
 }
 
+/** Most list items looked at for abstract values (nested lists can share items: x = [x, x]). */
+const MAX_COLLECT = 100_000;
+
 function collectAbstract(values: Value[]): AbstractTensorValue[] {
   const out: AbstractTensorValue[] = [];
-  const walk = (v: Value) => {
+  let visited = 0;
+  const walk = (v: Value, depth: number) => {
+    if (++visited > MAX_COLLECT || depth > 64) return; // converting such a list fails on its own limits
     if (v.kind === 'abstract') out.push(v);
-    else if (v.kind === 'list') v.items.forEach(walk);
+    else if (v.kind === 'list') for (const i of v.items) walk(i, depth + 1);
   };
-  values.forEach(walk);
+  for (const v of values) walk(v, 0);
   return out;
 }
 
-function substitute(v: Value, noneSize: number): Value | null {
+function substitute(v: Value, noneSize: number, visits = { n: 0 }, depth = 0): Value | null {
+  if (++visits.n > MAX_COLLECT || depth > 64) return null;
   if (v.kind === 'abstract') {
     const shape = v.shape!.map((d) => d ?? noneSize);
     const size = shapeSize(shape);
@@ -77,8 +84,13 @@ function substitute(v: Value, noneSize: number): Value | null {
     return { kind: 'tensor', tensor: new Tensor(v.dtype, shape, allocate(v.dtype, size)), framework: v.framework };
   }
   if (v.kind === 'list') {
-    const items = v.items.map((i) => substitute(i, noneSize));
-    return items.some((i) => i === null) ? null : { ...v, items: items as Value[] };
+    const items: Value[] = [];
+    for (const i of v.items) {
+      const s = substitute(i, noneSize, visits, depth + 1);
+      if (s === null) return null;
+      items.push(s);
+    }
+    return { ...v, items };
   }
   return v;
 }

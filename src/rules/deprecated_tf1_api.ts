@@ -2,34 +2,69 @@ import { canonicalName } from '../python/calls/registry';
 import type { Node } from '../python/parser';
 import { RuleContext } from './context';
 import { Draft, Rule, span, textOf } from './rule';
-import { CONTRIB_LOSS_PARAMS, TF1_KEYWORD_RENAMES, TF1_NOTES, TF1_RENAMES } from './tf1_renames';
+import { CONTRIB_LOSS_PARAMS, LOSS_EXPRESSION_NAMES, TF1_KEYWORD_RENAMES, TF1_NOTES, TF1_RENAMES } from './tf1_renames';
 import { Fix, TextEdit } from './types';
 
 /**
- * deprecated-tf1-api (LL108): TF 1 names and keywords that TF 2 removed (tf.log,
- * reduction_indices=, keep_dims=, tf.placeholder, tf.Session, tf.contrib.losses...), with the
- * replacement TensorFlow's own tf_upgrade_v2 applies (tables in tf1_renames.ts). Only names that
- * resolve to TensorFlow count: `tf` imported or used by convention, never a variable of the
- * user's own; code already written against tf.compat.v1 is left alone.
+ * deprecated-tf1-api (LL108): TF 1 API that TF 2 removed, kept to the loss code: tf.log (and
+ * the other math names of LOSS_EXPRESSION_NAMES) and the keywords reduction_indices=,
+ * keep_dims=, dim=... inside a loss expression; tf.contrib.losses and the v1-only tf.losses
+ * names wherever they occur. General TF 1 to 2 migration (tf.Session, tf.placeholder,
+ * tf.logging, tf.summary, tf.train...) is tf_upgrade_v2's job, not a loss linter's: those stay
+ * silent. Only names that resolve to TensorFlow count: `tf` imported or used by convention,
+ * never a variable of the user's own; code written against tf.compat.v1 is left alone.
+ *
+ * Candidates are found in the text (a name or keyword can only be reported where it is
+ * written), then confirmed on the tree: no walk over every attribute of the file.
  */
 export const deprecatedTf1Api: Rule = {
   name: 'deprecated-tf1-api',
   code: 'LL108',
   defaultSeverity: 'information',
-  summary: 'TF 1 API removed in TF 2 (tf.log, reduction_indices=, tf.placeholder, tf.Session, tf.contrib.losses...)',
+  summary: 'TF 1 API removed in TF 2, in loss code (tf.log, reduction_indices=, keep_dims=, tf.contrib.losses, v1-only tf.losses)',
   check(ctx) {
     const out: Draft[] = [];
-    for (const n of ctx.root.descendantsOfType('attribute')) {
-      if (!n) continue;
+    const root = ctx.root;
+    const seen = new Set<number>();
+    for (const m of ctx.text.matchAll(NAME_CANDIDATE)) {
+      const at = m.index + m[0].length - m[1].length;
+      const n = attributeEndingAt(root.descendantForIndex(at, at + m[1].length));
+      if (!n || seen.has(n.id)) continue;
+      seen.add(n.id);
       const d = checkName(ctx, n);
       if (d) out.push(d);
     }
-    for (const call of ctx.callNodes()) {
-      if (call) out.push(...checkKeywords(ctx, call));
+    const calls = new Set<number>();
+    for (const m of ctx.text.matchAll(KEYWORD_CANDIDATE)) {
+      const key = root.descendantForIndex(m.index, m.index + m[1].length);
+      const kw = key?.parent;
+      if (!key || kw?.type !== 'keyword_argument' || kw.childForFieldName('name')?.id !== key.id) continue;
+      const call = kw.parent?.parent;
+      if (!call || call.type !== 'call' || calls.has(call.id)) continue;
+      calls.add(call.id);
+      out.push(...checkKeywords(ctx, call));
     }
-    return out;
+    return out.sort((a, b) => a.start - b.start);
   },
 };
+
+/** `.log`, `.losses`, ... in the text: the attribute names this rule may report. */
+const NAME_CANDIDATE = /\.\s*(losses|log1p|log_sigmoid|log|div)\b/g;
+/** Keywords TF 2 renamed, followed by `=` (not `==`). */
+const KEYWORD_CANDIDATE = new RegExp(`\\b(${[...new Set(TF1_KEYWORD_RENAMES.map((r) => r.keyword))].join('|')})\\s*=(?!=)`, 'g');
+
+/**
+ * The attribute node a matched name ends: `tf.log` for `log`; for `losses`, the chain one
+ * level further (`tf.losses.log_loss`, `tf.contrib.losses.log_loss`).
+ */
+function attributeEndingAt(leaf: Node | null): Node | undefined {
+  if (!leaf || leaf.type !== 'identifier') return undefined;
+  const attr = leaf.parent;
+  if (attr?.type !== 'attribute' || attr.childForFieldName('attribute')?.id !== leaf.id) return undefined;
+  if (leaf.text !== 'losses') return attr;
+  const outer = attr.parent;
+  return outer?.type === 'attribute' && outer.childForFieldName('object')?.id === attr.id ? outer : undefined;
+}
 
 const TF = 'tensorflow.';
 
@@ -46,6 +81,9 @@ function checkName(ctx: RuleContext, n: Node): Draft | undefined {
   const contrib = /^contrib\.losses\.(\w+)$/.exec(name);
   const replacement = contrib ? `compat.v1.losses.${contrib[1]}` : TF1_RENAMES.get(name);
   if (!replacement) return undefined;
+  // tf.losses.* and tf.contrib.losses.* are loss code wherever they stand; tf.log and the
+  // other math names only inside a loss expression (tf.log(std) for a policy is not).
+  if (LOSS_EXPRESSION_NAMES.has(name) && !inLossExpression(ctx, n, true)) return undefined;
 
   const base = tfModuleNode(ctx, n);
   const alias = base ? textOf(ctx, base) : 'tf';
@@ -67,7 +105,8 @@ function checkName(ctx: RuleContext, n: Node): Draft | undefined {
   }
   const note = noteFor(name);
   if (note) message += ` (${note}.)`;
-  const fixes: Fix[] = edits && edits.length ? [{ title: `Use ${target}`, edits, preferred: true }] : [];
+  // Safe: the replacement computes the same thing (renames keep TF 1 semantics through compat.v1; contrib arguments are named in contrib's order).
+  const fixes: Fix[] = edits && edits.length ? [{ title: `Use ${target}`, edits, preferred: true, applicability: 'safe' }] : [];
   return { ...span(n), message, related: [], fixes };
 }
 
@@ -75,7 +114,7 @@ function checkName(ctx: RuleContext, n: Node): Draft | undefined {
 function checkKeywords(ctx: RuleContext, call: Node): Draft[] {
   const fn = call.childForFieldName('function');
   const name = fn ? tfName(ctx, fn) : undefined;
-  if (!name) return [];
+  if (!name || !inLossExpression(ctx, call, false)) return [];
   const canon = canonicalName(`${TF}${name}`).slice(TF.length);
   const args = call.childForFieldName('arguments')?.namedChildren ?? [];
   const given = new Set(args.filter((a) => a?.type === 'keyword_argument').map((a) => a!.childForFieldName('name')?.text));
@@ -93,7 +132,7 @@ function checkKeywords(ctx: RuleContext, call: Node): Draft[] {
         `${key.text}= was removed in TF 2 (TF 1 deprecated it): ${textOf(ctx, fn!)} takes ${rule.replacement}=` +
         (clash ? `, which this call also passes: drop ${key.text}=.` : '.'),
       related: [],
-      fixes: clash ? [] : [{ title: `Rename ${key.text}= to ${rule.replacement}=`, edits: [{ ...span(key), newText: rule.replacement }], preferred: true }],
+      fixes: clash ? [] : [{ title: `Rename ${key.text}= to ${rule.replacement}=`, edits: [{ ...span(key), newText: rule.replacement }], preferred: true, applicability: 'safe' }],
     });
   }
   return out;
@@ -129,4 +168,52 @@ function noteFor(name: string): string | undefined {
     if (key.endsWith('.') ? name.startsWith(key) : name === key) return note;
   }
   return undefined;
+}
+
+/** Names (of assignment targets, of the enclosing function) that say a statement is a loss. */
+const LOSS_NAME = /loss|cost|xent|entropy|nll|likelihood|objective|divergence|(^|_)kld?($|_)/i;
+const LOG_CALL = /(^|\.)(log|log1p|log_softmax|log_sigmoid|softplus|xlogy)$/;
+const REDUCE_CALL = /(^|\.)(reduce_sum|reduce_mean|reduce_logsumexp|sum|mean)$/;
+const LOSS_CALL = /cross_?entropy|crossentropy|(^|\.)losses\.|log_loss|nll|kl_div|kullback/i;
+
+/** The statement a node belongs to (an assignment, a return, an expression statement). */
+function statementOf(n: Node): Node {
+  let cur: Node = n;
+  for (let p = n.parent; p; cur = p, p = p.parent) {
+    if (p.type === 'expression_statement' || p.type === 'return_statement') return p;
+    if (p.type === 'block' || p.type === 'module' || p.type === 'lambda') return cur;
+  }
+  return cur;
+}
+
+function enclosingFunctionName(n: Node): string | undefined {
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition') return p.childForFieldName('name')?.text;
+  return undefined;
+}
+
+/**
+ * Whether a node stands in a loss expression: its statement assigns a loss-named target or
+ * sits in a loss-named function, calls a cross-entropy or loss function, or takes a log and
+ * reduces it (a hand-written loss). `selfIsLog`: the node is itself the log (tf.log).
+ */
+function inLossExpression(ctx: RuleContext, n: Node, selfIsLog: boolean): boolean {
+  const stmt = statementOf(n);
+  const assign = stmt.type === 'expression_statement' ? stmt.namedChildren.find((c) => c?.type === 'assignment' || c?.type === 'augmented_assignment') : undefined;
+  const target = assign?.childForFieldName('left');
+  if (target && LOSS_NAME.test(textOf(ctx, target))) return true;
+  const fnName = enclosingFunctionName(n);
+  if (fnName && LOSS_NAME.test(fnName)) return true;
+  let log = selfIsLog;
+  let reduce = false;
+  const calls = stmt.type === 'call' ? [stmt, ...stmt.descendantsOfType('call')] : stmt.descendantsOfType('call');
+  for (const c of calls) {
+    const fn = c?.childForFieldName('function');
+    if (!fn) continue;
+    const q = ctx.qualnameOf(fn) ?? (fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined);
+    if (!q) continue;
+    if (LOSS_CALL.test(q)) return true;
+    if (LOG_CALL.test(q)) log = true;
+    if (REDUCE_CALL.test(q)) reduce = true;
+  }
+  return log && reduce;
 }

@@ -13,6 +13,7 @@ import { nllExpectsLogProbs } from './nll_expects_log_probs';
 import { logitsIntoProbabilityLoss } from './logits_into_probability_loss';
 import { multiclassMultilabel } from './multiclass_multilabel';
 import { Rule } from './rule';
+import { applySuppressions, commentsOf } from './suppression';
 import { Finding, RuleName, Severity } from './types';
 
 export type { Finding, RuleName, Severity } from './types';
@@ -26,6 +27,8 @@ export interface RunOptions extends RuleOptions {
   severity?: Partial<Record<RuleName, Severity | 'off'>>;
   /** Run only these rules (a hover re-runs one rule to explain one finding). */
   only?: RuleName[];
+  /** false: return suppressed findings too (the CLI applies suppressions itself, to report them in SARIF). */
+  suppressions?: boolean;
 }
 
 /** Words without which no rule can fire: files without any of them are not parsed at all. */
@@ -36,36 +39,20 @@ export function mayHaveFindings(text: string): boolean {
 }
 
 /**
- * Runs the enabled rules on an analysed file. A `# losslens: ignore[rule-name, ...]` comment
- * (or a bare `# losslens: ignore`) silences the findings that start on its line.
+ * Runs the enabled rules on an analysed file. Suppression comments (`# noqa: LL101`,
+ * `# losslens: ignore[rule-name]`, `# losslens: ignore-file`: see suppression.ts) silence
+ * findings unless `opts.suppressions === false`.
  */
 export function runRules(analysis: FileAnalysis, opts: RunOptions = {}): Finding[] {
   const ctx = new RuleContext(analysis, opts);
-  const ignored = ignoreComments(analysis);
   const lines = new LineIndex(analysis.text);
   const out: Finding[] = [];
   for (const rule of RULES) {
     const severity = opts.severity?.[rule.name] ?? rule.defaultSeverity;
     if (severity === 'off' || (opts.only && !opts.only.includes(rule.name))) continue;
-    for (const d of rule.check(ctx)) {
-      const line = lines.line(d.start);
-      const ign = ignored.get(line);
-      if (ign && (ign.has('*') || ign.has(rule.name))) continue;
-      out.push({ ...d, rule: rule.name, code: rule.code, severity });
-    }
+    for (const d of rule.check(ctx)) out.push({ ...d, rule: rule.name, code: rule.code, severity });
   }
-  return out.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
-}
-
-/** Line number (0-based) -> rule names silenced on that line ('*' for all). */
-function ignoreComments(analysis: FileAnalysis): Map<number, Set<string>> {
-  const out = new Map<number, Set<string>>();
-  for (const c of analysis.tree.rootNode.descendantsOfType('comment')) {
-    if (!c) continue;
-    const m = /#\s*losslens:\s*ignore(?:\[([^\]]*)\])?/i.exec(c.text);
-    if (!m) continue;
-    const names = m[1] ? m[1].split(',').map((s) => s.trim()).filter(Boolean) : ['*'];
-    out.set(c.startPosition.row, new Set(names));
-  }
-  return out;
+  out.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
+  if (opts.suppressions === false) return out;
+  return applySuppressions(out, commentsOf(analysis.tree.rootNode), (o) => lines.line(o), { rules: RULES }).kept;
 }

@@ -53,6 +53,15 @@ describe('Loss Lens in a real VS Code: diagnostics', () => {
     await waitForDiagnostics(uri, (x) => !hasLL101(x), 'LL101 to go after undo');
   });
 
+  it('a syntax error above a double softmax: the double softmax is still reported, and where the code could not be read', async () => {
+    const ed = await openFixture('syntax_error_above.py');
+    const ds = await waitForDiagnostics(ed.document.uri, hasLL101, 'LL101 below the broken def');
+    assert.equal(ds.find((d) => codeOf(d) === 'LL101')!.range.start.line, 7);
+    const info = ds.filter((d) => d.severity === vscode.DiagnosticSeverity.Information);
+    assert.equal(info.length, 1);
+    assert.equal(info[0].range.start.line, 3);
+  });
+
   it('notebooks: a softmax from one cell reaching a loss in a later cell', async () => {
     const nb = await vscode.workspace.openNotebookDocument(fixture('double_softmax_cells.ipynb'));
     await vscode.window.showNotebookDocument(nb);

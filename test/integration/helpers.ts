@@ -5,9 +5,20 @@ import type { FromPanel, ToPanel } from '../../webview/protocol';
 
 export const EXTENSION_ID = 'loss-lens.loss-lens';
 
-/** The API activate() returns (src/extension/extension.ts). */
+/** The API activate() returns (src/extension/compose.ts). */
 export interface LossLensApi {
-  testHooks(): { panel: { sent: ToPanel[]; received: FromPanel[] } };
+  testHooks(): {
+    panel: { sent: ToPanel[]; received: FromPanel[] };
+    server: {
+      /** The running server: its pid (Node host; undefined in a web worker) and what it holds. */
+      status(): Promise<{ pid?: number; documents: number; analyses: number; pending: number }>;
+      /** How many times the client restarted the server after it stopped. */
+      restarts: number;
+      /** Kills the server as a crash would (SIGKILL on Node, the worker terminated on the web). */
+      kill(): Promise<void>;
+    };
+    activationMs: number;
+  };
 }
 
 /**

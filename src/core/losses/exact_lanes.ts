@@ -1,3 +1,4 @@
+import { spend } from '../limits';
 import { laneArgMax, laneMax, laneT, scanLane } from '../softmax';
 
 /**
@@ -29,6 +30,7 @@ export class LaneStats {
   count = 0;
 
   scan(x: ArrayLike<number>, off: number, n: number, stride: number, mask?: ArrayLike<number> | null): this {
+    if (mask) spend(n); // (unmasked lanes are counted by scanLane)
     if (!mask) {
       // The unmasked lane is softmax.ts's scanLane (same algorithm, exact x - m terms included).
       scanLane(x, off, n, stride);

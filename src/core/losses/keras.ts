@@ -2,6 +2,7 @@ import { broadcastTo, broadcastShapes } from '../broadcast';
 import { DDSum } from '../dd';
 import { FloatDType, roundTo } from '../dtype';
 import { ShapeError, ValueError } from '../errors';
+import { spend } from '../limits';
 import { Tensor, laneView, normalizeAxis } from '../tensor';
 import * as K from './keras_kernels';
 import { floatDtypeOf, softmaxCrossEntropyDense } from './kernels';
@@ -126,6 +127,7 @@ function lanes(shape: readonly number[], axis: number, f: (off: number, n: numbe
   const { outer, n, inner } = laneView(shape, axis);
   const out = new Float64Array(outer * inner);
   for (let o = 0; o < outer; o++) {
+    spend(n * inner); // the deadline, between lanes of per-element loss terms
     for (let j = 0; j < inner; j++) out[o * inner + j] = f(o * n * inner + j, n, inner, o * inner + j);
   }
   return new Tensor('float64', shape.filter((_, d) => d !== axis), out);

@@ -1,6 +1,7 @@
 import { DType } from '../../core/dtype';
 import * as E from '../../core/elementwise';
 import { ValueError } from '../../core/errors';
+import { checkElements } from '../../core/limits';
 import { matmul, oneHot } from '../../core/linalg';
 import * as tfnn from '../../core/losses/tf_nn';
 import { argmax, logSumExp, reduceMax, reduceMean, reduceMin, reduceSum } from '../../core/reduce';
@@ -68,6 +69,7 @@ function constant(n: string[]): CallSpec {
       if (a.has('shape')) {
         const shape = a.axes('shape');
         const s = typeof shape === 'number' ? [shape] : shape ?? [];
+        checkElements(s, a.cx.qualname);
         t = t.size === 1 ? Tensor.fill(t.dtype, s, () => t.data[0]) : t.reshape(s);
       }
       return tf(t);

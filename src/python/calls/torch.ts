@@ -74,7 +74,12 @@ defineFunctions([
       const idx = a.tensor('tensor');
       if (idx.dtype !== 'int64') throw new ValueError(`one_hot is only applicable to index tensor (int64), got ${idx.dtype}`);
       let depth = a.int('num_classes', -1);
-      if (depth === -1) depth = idx.size ? Math.max(...Array.from(idx.data)) + 1 : 0;
+      // A loop, not Math.max(...data): spreading a large tensor into arguments overflows the stack.
+      if (depth === -1) {
+        let max = -1;
+        for (let i = 0; i < idx.size; i++) max = Math.max(max, idx.data[i]);
+        depth = max + 1;
+      }
       return pt(oneHot(idx, depth, { dtype: 'int64', strict: true }));
     },
   },

@@ -46,7 +46,7 @@ describe('losslens check', () => {
     const { findings } = JSON.parse(r.out);
     assert.deepEqual(
       { ...findings[0], message: undefined },
-      { file: path.join(dir, 'pkg', 'bad.py'), line: 2, column: 24, endLine: 2, endColumn: 43, code: 'LL101', rule: 'double-softmax', severity: 'warning', message: undefined },
+      { file: path.join(dir, 'pkg', 'bad.py'), line: 2, column: 24, endLine: 2, endColumn: 43, code: 'LL101', rule: 'double-softmax', severity: 'warning', message: undefined, fix: { title: 'Remove the inner softmax: pass z', applicability: 'unsafe' } },
     );
   });
 

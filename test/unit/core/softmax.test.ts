@@ -84,3 +84,18 @@ describe('core softmax family: metamorphic properties', () => {
     assert.ok(Math.abs(Math.log(Math.exp(30) + 2) - 30 - 1.8715245937678598e-13) > 1e-16);
   });
 });
+
+describe('core softmax: float64 terms far below the maximum', () => {
+  // Exact values: mpmath at 50 digits, exp(x_i - logsumexp(x)) rounded to float64. The differences
+  // x_i - m (up to -66) are not exact in float64; before the 2Sum correction in softmax() this row
+  // was off by up to ~60 ulps.
+  const x = [-33.01676146173119, -5.374775530964868, -29.4436248482625, 33.08467481075935, -26.296567174503007, 30.158366707195164];
+  const want = [1.8613904016691098e-29, 1.881912507701449e-17, 6.631793342712645e-28, 0.9491317230144838, 1.5430527269228165e-26, 0.05086827698551619];
+  it('is within 2 ulps of exact', () => {
+    const got = softmax(new Tensor('float64', [6], Float64Array.from(x)));
+    for (let i = 0; i < 6; i++) {
+      const d = ulpDistance(got.data[i], want[i], 'float64');
+      assert.ok(d <= 2, `[${i}] ${got.data[i]} vs ${want[i]}: ${d} ulps`);
+    }
+  });
+});

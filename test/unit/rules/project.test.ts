@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Project } from '../../../src/analysis/project';
-import { checkFile, createProject } from '../../../src/cli/check';
+import { checkFile, createProject, projectKey } from '../../../src/cli/check';
 import { LineIndex } from '../../../src/python/lines';
 import { ipynbCodeCells, joinCells } from '../../../src/python/notebook';
 import { Finding, runRules } from '../../../src/rules';
@@ -73,7 +73,7 @@ describe('rules over a project (test/fixtures/project): one case per pattern, ne
     const actual: string[] = [];
     for (const file of listFiles(ROOT)) {
       expected.push(...expectations(project, file));
-      for (const f of checkFile(parser, file, project).findings) {
+      for (const f of checkFile(parser, file, { project, path: projectKey(file) }).findings) {
         if (!CODES.has(f.code)) continue;
         // Notebook findings are located by cell; the expectations count lines of the joined cells.
         const line = f.cell ? joinedLine(file, f.cell, f.line) : f.line;

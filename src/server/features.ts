@@ -1,0 +1,182 @@
+import {
+  CancellationToken, CodeAction, CodeActionKind, CodeActionParams, Hover, HoverParams, MarkupKind, TextEdit,
+} from 'vscode-languageserver';
+import type { PanelModel } from '../../webview/protocol';
+import { withBudget } from '../core/limits';
+import { explainAt, explainRange, explainText } from '../explain/explain';
+import { code } from '../explain/explain_text';
+import { RULES, runRules, RunOptions } from '../rules';
+import { Explanation, Finding } from '../rules/types';
+import { AnalysisCache, DocView } from './analysis';
+import { offsetOf, Placed, rangeOf, sameRange, SOURCE } from './convert';
+import { CommandResult, EvaluateParams, ExplainParams } from './protocol';
+import { Located, Workspace } from './workspace';
+
+/** Hover time budget: the analysis is cached per version; this bounds the extra evaluation. */
+export const HOVER_BUDGET_MS = 40;
+/** A command may evaluate more than a hover, but never without a time budget. */
+export const COMMAND_BUDGET_MS = 2000;
+
+const CODES = new Set(RULES.map((r) => r.code));
+
+export interface FeatureHost {
+  workspace: Workspace;
+  cache: AnalysisCache;
+  rules(): RunOptions;
+  ready(): Promise<void>;
+  busy(target: { uri: string; version: number } | null): Promise<void>;
+  quarantined(target: { uri: string; version: number }): boolean;
+}
+
+/**
+ * Hovers, quick fixes and the two commands. Each resolves the document, announces the work
+ * (busy), reads the analysis of the current version, and stops at the next step once the
+ * request is cancelled or the document changed (stale work is dropped, never returned).
+ */
+export class Features {
+  constructor(private readonly host: FeatureHost) {}
+
+  /**
+   * On a Loss Lens finding, the loss as written and as meant; on an array literal, its dtype,
+   * shape and row-wise softmax; on a loss call or a name bound to one, its per-row values and the
+   * reduced value, as the framework would print them.
+   */
+  async hover(params: HoverParams, token: CancellationToken): Promise<Hover | null> {
+    const hover = await this.withView(params.textDocument.uri, token, (here, view): Hover | null => {
+      const offset = offsetOf({ doc: here.doc, view }, params.position);
+      const analysis = view.analysis!;
+      const parts: string[] = [];
+      const cancelled = () => token.isCancellationRequested;
+      const deadline = Date.now() + HOVER_BUDGET_MS;
+      analysis.evaluator.setBudget(deadline, cancelled);
+      // Each part on its own: one running out of budget does not take the other with it.
+      const attempt = (f: () => void) => {
+        try {
+          withBudget({ deadline, isCancelled: cancelled }, f);
+        } catch {
+          // over budget or not explainable: this part is left out rather than made slow
+        }
+      };
+      try {
+        // Diagnostics are computed without their numbers; the finding under the cursor gets them now.
+        const findings = view.hasFindings() ? view.findings().filter((f) => f.start <= offset && offset <= f.end) : [];
+        if (findings.length) {
+          attempt(() => {
+            const explained = runRules(analysis, { ...this.host.rules(), explain: offset, only: findings.map((f) => f.rule) });
+            for (const f of explained) if (f.explanation && f.start <= offset && offset <= f.end) parts.push(findingText(f, f.explanation));
+          });
+        }
+        attempt(() => {
+          const model = explainAt(analysis, offset);
+          if (model) parts.push(explainText(model));
+        });
+      } finally {
+        analysis.evaluator.setBudget(undefined);
+      }
+      if (!parts.length || token.isCancellationRequested) return null;
+      return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') } };
+    });
+    return hover ?? null;
+  }
+
+  /** Quick fixes for Loss Lens diagnostics: each fix of the finding, the rule's best one preferred. */
+  async codeActions(params: CodeActionParams, token: CancellationToken): Promise<CodeAction[]> {
+    const ours = params.context.diagnostics.filter((d) => d.source === SOURCE && CODES.has(String(d.code)));
+    if (ours.length === 0) return [];
+    return (await this.withView(params.textDocument.uri, token, (here, view) => {
+      const placed: Placed = { doc: here.doc, view };
+      const findings = view.findings();
+      const actions: CodeAction[] = [];
+      for (const d of ours) {
+        const f = findings.find((x) => x.code === String(d.code) && sameRange(rangeOf(placed, x), d.range));
+        for (const fix of f?.fixes ?? []) {
+          const edits: TextEdit[] = fix.edits.map((e) => ({ range: rangeOf(placed, e), newText: e.newText }));
+          actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: fix.preferred ?? false, edit: { changes: { [here.doc.uri]: edits } } });
+        }
+      }
+      return actions;
+    })) ?? [];
+  }
+
+  /** Evaluate Selection (an empty range: what is under its start). */
+  async evaluate(params: EvaluateParams, token: CancellationToken): Promise<CommandResult> {
+    return this.command(params.textDocument.uri, token, (placed, opts) => {
+      const start = offsetOf(placed, params.range.start);
+      const end = offsetOf(placed, params.range.end);
+      const a = placed.view.analysis!;
+      const model = start === end ? explainAt(a, start, opts) : explainRange(a, start, end, opts);
+      return model ? { model } : { message: 'select an array literal or a loss expression to evaluate.' };
+    });
+  }
+
+  /** Explain Loss at Cursor. */
+  async explain(params: ExplainParams, token: CancellationToken): Promise<CommandResult> {
+    return this.command(params.textDocument.uri, token, (placed, opts) => {
+      const model = explainAt(placed.view.analysis!, offsetOf(placed, params.position), opts);
+      return model ? { model } : { message: 'no loss call, softmax or array literal at the cursor.' };
+    });
+  }
+
+  private async command(uri: string, token: CancellationToken, f: (p: Placed, opts: { uri: string }) => CommandResult): Promise<CommandResult> {
+    let problem: string | undefined;
+    const r = await this.withView(uri, token, (here, view) => {
+      const cancelled = () => token.isCancellationRequested;
+      const deadline = Date.now() + COMMAND_BUDGET_MS;
+      view.analysis!.evaluator.setBudget(deadline, cancelled);
+      try {
+        const out = withBudget({ deadline, isCancelled: cancelled }, () => f({ doc: here.doc, view }, { uri }));
+        return out.model ? { model: inCell(view, out.model) } : out;
+      } finally {
+        view.analysis!.evaluator.setBudget(undefined);
+      }
+    }, (why) => (problem = why));
+    if (token.isCancellationRequested) return { message: 'cancelled.' };
+    return r ?? { message: `this file is not analysed${problem ? `: ${problem}` : ''}.` };
+  }
+
+  /**
+   * Runs `f` on the current analysis of a document, announcing the work (busy). Undefined when
+   * the document is not open, not analysed (`noAnalysis` hears why), quarantined, or the request
+   * was cancelled or the document changed before `f` could run.
+   */
+  private async withView<T>(uri: string, token: CancellationToken, f: (here: Located, view: DocView) => T, noAnalysis?: (why?: string) => void): Promise<T | undefined> {
+    await this.host.ready();
+    const here = this.host.workspace.locate(uri);
+    if (!here) return undefined;
+    if (this.host.quarantined(here.target)) {
+      noAnalysis?.('the analysis server stopped while analysing this version; edit the file to analyse it again');
+      return undefined;
+    }
+    const version = here.target.version;
+    await this.host.busy(here.target);
+    try {
+      const stale = () => token.isCancellationRequested || this.host.workspace.versionOf(here.target.uri) !== version;
+      if (stale()) return undefined;
+      const view = this.host.cache.view(here.source, uri, stale);
+      if (!view?.analysis) {
+        noAnalysis?.(view?.problem);
+        return undefined;
+      }
+      if (stale()) return undefined;
+      return f(here, view);
+    } finally {
+      await this.host.busy(null);
+    }
+  }
+}
+
+/** For a notebook cell, lines in the model count from the joined notebook text: make them cell lines. */
+function inCell(view: DocView, model: PanelModel): PanelModel {
+  if (view.base === 0 || !view.analysis) return model;
+  const before = view.analysis.text.slice(0, view.base).split('\n').length - 1;
+  const src = model.source;
+  return { ...model, source: { ...src, line: src.line - before, endLine: src.endLine !== undefined ? src.endLine - before : src.endLine } };
+}
+
+function findingText(f: Finding, e: Explanation): string {
+  const lines = [`**${f.code} ${f.rule}**: the numbers`, ''];
+  if (e.asWritten) lines.push(`- as written: ${code(e.asWritten)}`);
+  if (e.asMeant) lines.push(`- as meant: ${code(e.asMeant)}`);
+  for (const d of e.details ?? []) lines.push(`- ${code(d)}`);
+  return lines.join('\n');
+}
