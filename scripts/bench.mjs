@@ -10,18 +10,29 @@
 // 3. Runs scripts/bench/numpy_ce.py (OMP/OPENBLAS/MKL_NUM_THREADS=1) on the same files.
 // 4. Prints best / median times, the ratio ours/NumPy and the agreement of the losses.
 // Without a Python that has NumPy it says so and prints our own timings only (exit 0).
-// Options: --runs=N (default 5, or BENCH_RUNS); BENCH_PYTHON=/path/to/python to pick NumPy's interpreter.
+// 5. On a real ML corpus (>= 2,000 Python files and notebooks from Debian packages, fetched with
+//    apt once: scripts/bench/corpus.mjs): `losslens check` cold (whole process) and warm
+//    (repeated passes in one process) next to tree-sitter's parse alone and Ruff's WebAssembly
+//    build (default rules) on the same files.
+// Options: --runs=N (default 5, or BENCH_RUNS); --only=numpy|analysis|realml (one part);
+// BENCH_PYTHON=/path/to/python to pick NumPy's interpreter; BENCH_ML_CORPUS=/folder for another corpus.
 // Exit status 1 only if our side fails or the per-row losses disagree with NumPy's.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { tmpdir, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { ensureCorpus } from './bench/corpus.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// As in scripts/build.mjs: jsonc-parser's UMD main loads its parts by a require a bundle cannot follow.
+const JSONC_ESM = { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' };
 const runsArg = process.argv.find((a) => a.startsWith('--runs='));
 const RUNS = Math.max(1, Math.min(50, Number(runsArg ? runsArg.slice(7) : process.env.BENCH_RUNS ?? 5) || 5));
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+if (ONLY && !['numpy', 'analysis', 'realml'].includes(ONLY)) throw new Error(`--only must be numpy, analysis or realml (got ${ONLY})`);
 const CASES = [
   { name: 'float32 [1024, 50257]', dtype: 'float32', rows: 1024, classes: 50257, seed: 1 },
   { name: 'float64 [4096, 1000]', dtype: 'float64', rows: 4096, classes: 1000, seed: 2 },
@@ -80,8 +91,8 @@ function findNumpy() {
   return null;
 }
 
-function runJson(cmd, args, env, label) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60000, maxBuffer: 1 << 20 });
+function runJson(cmd, args, env, label, timeout = 60000) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout, maxBuffer: 1 << 20 });
   if (r.error || r.status !== 0) {
     throw new Error(`${label} failed (${r.error?.message ?? `exit ${r.status}${r.signal ? ' ' + r.signal : ''}`}):\n${(r.stderr || '').trim().slice(-2000)}`);
   }
@@ -123,6 +134,17 @@ async function main() {
       entryPoints: [join(here, 'bench', 'entry.ts')], bundle: true, platform: 'node', format: 'cjs',
       target: 'node20', outfile: bundle, logLevel: 'silent',
     });
+    if (!ONLY || ONLY === 'numpy') await numpyBench(dir, bundle);
+    if (!ONLY || ONLY === 'analysis') await analysisBenchAsync(dir);
+    if (!ONLY || ONLY === 'realml') await realMlBench(dir);
+    console.log(`total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function numpyBench(dir, bundle) {
+  {
     const py = findNumpy();
     const rows = [];
     for (const c of CASES) {
@@ -169,10 +191,6 @@ async function main() {
       console.log(`MISMATCH: per-row losses differ from NumPy beyond ${JSON.stringify(AGREE)} (relative)`);
       process.exitCode = 1;
     }
-    await analysisBenchAsync(dir);
-    console.log(`total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -192,11 +210,12 @@ async function analysisBenchAsync(dir) {
     entryPoints: [join(here, 'bench', 'analysis_entry.ts')], bundle: true, platform: 'node', format: 'cjs',
     target: 'node20', outfile: bundle, logLevel: 'silent',
     define: { 'import.meta.url': 'importMetaUrl' },
+    alias: JSONC_ESM,
     banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   });
   // The bundle finds the parser's wasm next to itself.
   for (const f of ['tree-sitter.wasm', 'tree-sitter-python.wasm']) writeFileSync(join(dir, f), readFileSync(join(here, '..', 'dist', f)));
-  const r = runJson(process.execPath, [bundle, corpus, String(Math.min(RUNS, 3))], {}, 'analysis benchmark');
+  const r = runJson(process.execPath, [bundle, corpus, String(Math.min(RUNS, 3))], {}, 'analysis benchmark', 600_000);
   const ratio = (a, b) => (a / b).toFixed(2);
   console.log(`\nanalysis (best of ${Math.min(RUNS, 3)}; ms)`);
   console.log(`(a) losslens check on ${r.folder}: ${r.files} files, ${(r.bytes / 1e6).toFixed(1)} MB: check ${r.checkMs.toFixed(0)} vs parse alone ${r.parseMs.toFixed(0)}` +
@@ -209,6 +228,82 @@ async function analysisBenchAsync(dir) {
     ` (ratio ${ratio(r.recRecover, r.recParse)}), + rules ${r.recRules.toFixed(1)} (${r.findingsRecovered} findings); one unclosed list every 500 lines: parse ${r.rec20Parse.toFixed(1)},` +
     ` parse + recovery ${r.rec20Recover.toFixed(1)} (ratio ${ratio(r.rec20Recover, r.rec20Parse)}); keystroke re-parse of the broken file p50 ${r.recKeyP50.toFixed(1)}`);
   console.log(`(c') hover right after a keystroke on that file (incremental re-parse + scopes + explain, no cached analysis): p50 ${r.editHoverP50.toFixed(1)}, p95 ${r.editHoverP95.toFixed(1)} (limit 50)`);
+}
+
+/** CPU time (user + system, ms) of this process's waited-for children, from /proc (Linux); undefined elsewhere. */
+function childrenCpuMs() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // proc(5): after "(comm)" come state (field 3) ... cutime (16) and cstime (17), in clock
+    // ticks of USER_HZ = 100 on Linux
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(f[13]) + Number(f[14]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Wall and CPU time of a whole process (the cold figure: start, load, one pass, exit). */
+function wholeProcess(args, label) {
+  const c0 = childrenCpuMs();
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 256 << 20, timeout: 1_200_000 });
+  const wallMs = performance.now() - t0;
+  const c1 = childrenCpuMs();
+  if (r.error || (r.status !== 0 && r.status !== 1)) throw new Error(`${label} failed (${r.error?.message ?? `exit ${r.status}`}): ${(r.stderr || '').trim().slice(-500)}`);
+  return { wallMs, cpuMs: c0 === undefined || c1 === undefined ? undefined : c1 - c0, stdout: r.stdout };
+}
+
+/**
+ * (e) losslens check on a real ML corpus next to tree-sitter's parse alone and Ruff-wasm (default
+ * rules), same files, same run: cold = a whole `node` process each (best of 2; 1 with --runs
+ * below 5), warm = the best pass after the first inside one process (the language server's
+ * situation). Wall and CPU time: on a shared machine CPU time is the steadier figure.
+ */
+async function realMlBench(dir) {
+  let corpus;
+  try {
+    corpus = ensureCorpus((s) => console.log(s));
+  } catch (e) {
+    console.log(`\nreal ML corpus: not available (${e.message})`);
+    return;
+  }
+  const bundle = join(dir, 'realml.cjs');
+  await esbuild.build({
+    entryPoints: [join(here, 'bench', 'realml_entry.ts')], bundle: true, platform: 'node', format: 'cjs',
+    target: 'node20', outfile: bundle, logLevel: 'silent',
+    define: { 'import.meta.url': 'importMetaUrl' },
+    alias: JSONC_ESM,
+    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  });
+  for (const f of ['tree-sitter.wasm', 'tree-sitter-python.wasm']) writeFileSync(join(dir, f), readFileSync(join(here, '..', 'dist', f)));
+  const passes = Math.max(2, Math.min(RUNS, 4));
+  const list = join(dir, 'realml-files.json');
+  const ours = runJson(process.execPath, [bundle, corpus, String(passes), list], {}, 'real ML corpus (losslens, warm)', 1_200_000);
+  const ruffWarm = JSON.parse(wholeProcess([join(here, 'bench', 'ruff_pass.mjs'), list, String(passes)], 'Ruff-wasm (warm)').stdout);
+  const cli = join(here, '..', 'bin', 'losslens.js');
+  const colds = RUNS >= 5 ? [0, 1] : [0];
+  const coldOurs = colds.map(() => wholeProcess([cli, 'check', '--format', 'json', corpus], 'losslens check (cold)'));
+  const coldRuff = colds.map(() => wholeProcess([join(here, 'bench', 'ruff_pass.mjs'), list, '1'], 'Ruff-wasm (cold)'));
+  const bestOf = (xs, k) => Math.min(...xs.map((x) => x[k] ?? Infinity));
+  const warm = (xs) => xs.slice(1).length ? xs.slice(1) : xs; // passes after the first
+  const w = {
+    check: { wall: bestOf(warm(ours.check), 'wallMs'), cpu: bestOf(warm(ours.check), 'cpuMs') },
+    parse: { wall: bestOf(warm(ours.parse), 'wallMs'), cpu: bestOf(warm(ours.parse), 'cpuMs') },
+    ruff: { wall: bestOf(warm(ruffWarm.passes), 'wallMs'), cpu: bestOf(warm(ruffWarm.passes), 'cpuMs') },
+  };
+  const c = {
+    ours: { wall: bestOf(coldOurs, 'wallMs'), cpu: bestOf(coldOurs, 'cpuMs') },
+    ruff: { wall: bestOf(coldRuff, 'wallMs'), cpu: bestOf(coldRuff, 'cpuMs') },
+  };
+  const f = (v) => (Number.isFinite(v) ? v.toFixed(0) : '-');
+  const x = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}x` : '-');
+  console.log(`\n(e) real ML corpus ${corpus}: ${ours.files} files (${ours.notebooks} notebooks), ${(ours.bytes / 1e6).toFixed(1)} MB; Ruff-wasm ${ruffWarm.version}, default rules`);
+  console.log(`    ms (wall / cpu)                 losslens check    parse alone    Ruff-wasm    check/Ruff (wall, cpu)   check/parse`);
+  console.log(`    cold, whole process (best of ${colds.length})  ${f(c.ours.wall).padStart(6)} / ${f(c.ours.cpu).padEnd(6)}   ${'-'.padStart(11)}   ${f(c.ruff.wall).padStart(5)} / ${f(c.ruff.cpu).padEnd(5)}  ${x(c.ours.wall, c.ruff.wall)}, ${x(c.ours.cpu, c.ruff.cpu)}`);
+  console.log(`    warm, best of ${passes - 1} passes after 1     ${f(w.check.wall).padStart(6)} / ${f(w.check.cpu).padEnd(6)}  ${f(w.parse.wall).padStart(5)} / ${f(w.parse.cpu).padEnd(5)}   ${f(w.ruff.wall).padStart(5)} / ${f(w.ruff.cpu).padEnd(5)}  ${x(w.check.wall, w.ruff.wall)}, ${x(w.check.cpu, w.ruff.cpu)}          ${x(w.check.wall, w.parse.wall)}`);
+  console.log(`    findings ${ours.findings} (files skipped by budgets ${ours.skipped}); Ruff diagnostics ${ruffWarm.diagnostics}; parser load ${ours.loadMs.toFixed(0)} ms, Ruff load ${ruffWarm.loadMs.toFixed(0)} ms`);
 }
 
 main().catch((e) => {

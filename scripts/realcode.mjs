@@ -87,16 +87,19 @@ export function summarize(cases, scored) {
   };
 }
 
-/** Python files and notebooks under a folder, skipping what `losslens check` skips. */
+/**
+ * Python files and notebooks under a folder, skipping what `losslens check` skips by default
+ * (hidden folders and src/config/resolve.ts DEFAULT_EXCLUDE; symbolic links are not followed).
+ */
 export function countSourceFiles(dir) {
-  const skip = new Set(['node_modules', '__pycache__', 'site-packages', 'venv', 'env']);
+  const skip = new Set(['__pycache__', 'node_modules', 'site-packages', 'venv', 'env', '_build', 'build', 'dist', '__pypackages__']);
   let n = 0;
   const visit = (p, top) => {
     let st;
     try {
-      st = fs.statSync(p);
+      st = top ? fs.statSync(p) : fs.lstatSync(p);
     } catch {
-      return; // a dangling link or an unreadable entry: losslens check skips it too
+      return; // unreadable: losslens check skips it too
     }
     if (st.isDirectory()) {
       const base = path.basename(p);

@@ -157,8 +157,11 @@ describe('hostile inputs through the CLI (issue 7): a reason within budget, neve
       if (r.code === 1) assert.match(r.err, /parsing stopped: time budget exceeded/);
       else {
         assert.equal(r.code, 0);
-        const last = resultAt(r, n + 3);
-        assert.ok(last.includes(`[${2 * n + 1}.]`) || /evaluation stopped: the time budget ran out/.test(r.out), last);
+        // Either the whole chain is evaluated, or (on a busy machine) one line says the budget ran out.
+        if (!/evaluation stopped: the time budget ran out/.test(r.out)) {
+          const last = resultAt(r, n + 3);
+          assert.ok(last.includes(`[${2 * n + 1}.]`), last);
+        }
       }
     });
   }
