@@ -8,7 +8,7 @@ import { unparen } from '../python/syntax';
 import { callableOfLibrary, producedByLibrary } from './library';
 import type { Project, ProjectFile } from './project';
 import { argsOf } from '../python/syntax';
-import { callsNamed, functionReturns, methodOf, paramList, selfAttributes, sequentialAdds } from './summaries';
+import { callsNamed, starImports, functionReturns, methodOf, paramList, selfAttributes, sequentialAdds } from './summaries';
 import { AbsVal, CallArgs, Step, UNKNOWN, join, unknown, via } from './value';
 
 /** Call-site specialisation: a function body evaluated with its caller's argument values. */
@@ -25,6 +25,8 @@ const MAX_CALL_DEPTH = 4;
 const MAX_STEPS_PER_QUERY = 20_000;
 /** A parameter takes its callers' values only when a function has at most this many calls in its file. */
 const MAX_CALLERS = 8;
+/** Nested evaluations at most (long assignment chains, deep call chains): beyond, unknown. */
+const MAX_NESTING = 400;
 
 /**
  * The one abstract interpreter every rule reads: the value (kind, axis, units, provenance, what it
@@ -74,6 +76,7 @@ export class Engine {
       return fn();
     } catch (e) {
       if (e instanceof BudgetError || e instanceof QueryLimit) return unknown(true);
+      if (e instanceof RangeError && /call stack/i.test(e.message)) return unknown(true);
       throw e;
     } finally {
       this.queryDepth--;
@@ -87,7 +90,7 @@ export class Engine {
     const hit = fileCache.get(key);
     if (hit) return hit;
     const busy = `${f.path}\0${key}`;
-    if (this.inProgress.has(busy)) return unknown(true);
+    if (this.inProgress.has(busy) || this.inProgress.size >= MAX_NESTING) return unknown(true);
     if (++this.steps > MAX_STEPS_PER_QUERY) throw new QueryLimit();
     if ((this.steps & 127) === 0) checkTime();
     this.inProgress.add(busy);
@@ -158,9 +161,47 @@ export class Engine {
     const b = f.analysis.scopes.scopeAt(id.startIndex).lookup(id.text, id.startIndex);
     if (!b) {
       const q = CONVENTIONAL[id.text];
-      return q ? { prov: [], ref: { type: 'lib', qualname: q } } : UNKNOWN;
+      if (q) return { prov: [], ref: { type: 'lib', qualname: q } };
+      return this.starImported(f, id.text);
     }
-    return this.binding(f, b, env);
+    return this.reaching(f, b, id.text, id.startIndex, env, 0);
+  }
+
+  /**
+   * The value of a binding at a use, flow-aware for `if`: an assignment in a branch that the use
+   * is not inside holds only when the branch runs. When the condition is known (`activation is
+   * None` with the caller's argument) the branch is taken or skipped; otherwise the value is the
+   * join with the binding before the `if` (or the other branch's), so a softmax applied only
+   * `if not is_training:` does not count as the value that reaches a loss.
+   */
+  private reaching(f: ProjectFile, b: Binding, name: string, use: number, env: Env | undefined, depth: number): AbsVal {
+    const branch = b.kind === 'assign' && depth < 8 ? enclosingBranch(b.stmt, b.scope.node, use) : undefined;
+    if (!branch) return this.binding(f, b, env);
+    const own = env && b.scope.node.id === env.fn.id ? env : undefined;
+    const taken = this.branchTaken(f, branch, own);
+    const before = () => {
+      const prev = b.scope.lookup(name, b.stmt.startIndex);
+      if (!prev || prev === b) return UNKNOWN;
+      // if/else both assign: the other branch's value, not what was there before the if.
+      const sameIf = branch.ifNode && prev.stmt.startIndex >= branch.ifNode.startIndex && prev.stmt.endIndex <= branch.ifNode.endIndex;
+      return sameIf && !branch.whenTrue ? this.binding(f, prev, env) : this.reaching(f, prev, name, use, env, depth + 1);
+    };
+    if (taken === true) return this.binding(f, b, env);
+    if (taken === false) return before();
+    const [a, c] = [this.binding(f, b, env), before()];
+    // Two models (`netD = NetA()` or `NetB()`): calling the name gives the join of both outputs.
+    const callable = (v: AbsVal) => v.ref?.type === 'instance' || v.ref?.type === 'callable' || v.ref?.type === 'function';
+    if (callable(a) && callable(c) && a.ref?.type !== 'function' && c.ref?.type !== 'function') {
+      const root = f.analysis.tree.rootNode;
+      return { prov: [], ref: { type: 'callable', callable: { what: 'model', apply: (args) => join([this.callValue(f, root, a, args), this.callValue(f, root, c, args)]) } } };
+    }
+    return join([a, c]);
+  }
+
+  /** Whether an if-branch runs: true / false when its condition is known, undefined otherwise. */
+  private branchTaken(f: ProjectFile, br: { cond: Node; whenTrue: boolean }, env?: Env): boolean | undefined {
+    const c = truth(this, f, br.cond, env);
+    return c === undefined ? undefined : c === br.whenTrue;
   }
 
   /** The value a binding gives its name. */
@@ -224,36 +265,54 @@ export class Engine {
   private fromCallers(f: ProjectFile, fn: Node, idx: number, name: string, offset: number): AbsVal {
     const fname = fn.childForFieldName('name')?.text;
     if (!fname) return UNKNOWN;
-    const callers = callsNamed(f, fname).filter((c) => this.calls(f, c, fn));
     const dflt = paramList(fn)[idx]?.default;
-    // No caller in this file (a constructor, a callback): the default is what the code shows.
+    let callers: { cf: ProjectFile; call: Node }[] = callsNamed(f, fname).filter((c) => this.calls(f, c, f.path, fn)).map((call) => ({ cf: f, call }));
+    if (callers.length === 0) {
+      // Callers in other project files (`model.add_loss_op(nn.NLLLoss())` in train.py).
+      const others = this.project.filesCalling(fname).filter((p) => p !== f.path);
+      if (others.length > 0 && others.length <= MAX_CALLERS) {
+        for (const p of others) {
+          const cf = this.project.file(p);
+          if (cf) callers.push(...callsNamed(cf, fname).filter((c) => this.calls(cf, c, f.path, fn)).map((call) => ({ cf, call })));
+        }
+      }
+    }
+    // No caller anywhere (a constructor, a callback): the default is what the code shows.
     if (callers.length === 0) return dflt ? this.valueOf(f, dflt) : UNKNOWN;
     if (callers.length > MAX_CALLERS) return UNKNOWN;
     const vals: AbsVal[] = [];
-    for (const c of callers) {
-      const { positional, keywords } = argsOf(c);
+    for (const { cf, call } of callers) {
+      const { positional, keywords } = argsOf(call);
       if (positional.some((a) => a.type === 'list_splat') || [...keywords.keys()].some((k) => k.startsWith('**'))) return UNKNOWN;
       const arg = keywords.get(name) ?? positional[idx - offset];
-      const node = arg ?? dflt;
-      if (!node) return UNKNOWN;
-      vals.push(this.valueOf(f, node));
+      if (arg) vals.push(this.valueOf(cf, arg));
+      else if (dflt) vals.push(this.valueOf(f, dflt));
+      else return UNKNOWN;
     }
     return join(vals);
   }
 
-  /** Whether a call node calls the function `fn` (a plain name bound to it, or self.method of its class). */
-  private calls(f: ProjectFile, call: Node, fn: Node): boolean {
+  /** Whether a call node (in `cf`) calls the function `fn` of file `fnFile` (a name bound to it, or a method of an instance of its class). */
+  private calls(cf: ProjectFile, call: Node, fnFile: string, fn: Node): boolean {
     const callee = call.childForFieldName('function');
-    if (!callee) return false;
-    if (callee.type === 'identifier') {
-      const b = f.analysis.scopes.scopeAt(callee.startIndex).lookup(callee.text, callee.startIndex);
-      return b?.kind === 'def' && b.stmt.id === fn.id;
+    if (!callee || (callee.type !== 'identifier' && callee.type !== 'attribute')) return false;
+    const v = this.valueOf(cf, callee);
+    return v.ref?.type === 'function' && v.ref.file === fnFile && v.ref.node.id === fn.id;
+  }
+
+  /** A name from `from tensorflow.keras.layers import *` (a library name Loss Lens knows) or from a project module's star import. */
+  private starImported(f: ProjectFile, name: string): AbsVal {
+    for (const mod of starImports(f)) {
+      const r = this.project.resolveImport(f.path, `${mod}.${name}`);
+      if (r) {
+        const v = this.member(r.path, r.rest);
+        if (v.kind || v.ref) return v;
+        continue;
+      }
+      const q = canonicalName(`${mod}.${name}`);
+      if (lookupKinds(q) || lookupFunction(q) || lookupClass(q)) return { prov: [], ref: { type: 'lib', qualname: q } };
     }
-    const cls = enclosingClass(fn);
-    const recv = callee.childForFieldName('object');
-    if (!cls || !recv) return false;
-    const rv = this.valueOf(f, recv);
-    return rv.ref?.type === 'instance' && rv.ref.file === f.path && rv.ref.node.id === cls.id;
+    return UNKNOWN;
   }
 
   /** An imported name: a project module or one of its members, else a library name. */
@@ -314,7 +373,7 @@ export class Engine {
    */
   private classMember(f: ProjectFile, cls: Node, attr: string, self: AbsVal | undefined, seen: Set<number>): AbsVal {
     seen.add(cls.id);
-    const m = methodOf(cls, attr);
+    const m = methodOf(cls, attr) ?? (attr === '__call__' ? methodOf(cls, 'forward') ?? methodOf(cls, 'call') : undefined);
     if (m) return { prov: [], ref: { type: 'function', file: f.path, node: m, self } };
     const assigned = selfAttributes(f, cls).get(attr);
     if (assigned?.length) {
@@ -340,7 +399,8 @@ export class Engine {
     const idx = node.childForFieldName('subscript');
     if (!obj || !idx) return UNKNOWN;
     const v = this.valueOf(f, obj, env);
-    if (!v.parts) return UNKNOWN;
+    // A slice or row of a tensor keeps its kind (probs[:, 0, :] are still probabilities), marked as sliced.
+    if (!v.parts) return v.kind ? { ...v, sliced: true } : UNKNOWN;
     const i = this.valueOf(f, idx, env);
     if (i.ref?.type !== 'literal' || typeof i.ref.value !== 'number' || !Number.isInteger(i.ref.value)) return UNKNOWN;
     const k = i.ref.value < 0 ? v.parts.length + i.ref.value : i.ref.value;
@@ -444,24 +504,55 @@ export class Engine {
     };
   }
 
+  /** The parameters of `fn` bound to a call's arguments (a bound method's instance first). */
+  private envFor(fn: Node, args: CallArgs, self: AbsVal | undefined, depth: number): Env {
+    const params = new Map<string, AbsVal>();
+    const list = paramList(fn);
+    const offset = self && enclosingClass(fn) && !isStaticOrClassMethod(fn) ? 1 : 0;
+    if (offset && list[0]) params.set(list[0].name, self!);
+    for (let k = offset; k < list.length; k++) {
+      const p = list[k];
+      if (p.splat) break;
+      const given = args.keywords.get(p.name) ?? args.positional[k - offset];
+      if (given) params.set(p.name, given);
+    }
+    return { id: ++this.envCount, fn, params, depth };
+  }
+
+  /**
+   * The project function a call in `path` runs (a function, or the forward/call/__call__ of a
+   * model instance), with the caller's argument values: for queries on the callee's body as that
+   * call sees it (a helper passing its parameter to a loss).
+   */
+  calleeOf(path: string, call: Node, wanted: (file: string, fn: Node) => boolean = () => true): { file: string; fn: Node; env: Env } | undefined {
+    const f = this.project.file(path);
+    const fnNode = call.childForFieldName('function');
+    if (!f || !fnNode) return undefined;
+    let out: { file: string; fn: Node; env: Env } | undefined;
+    this.query(() => {
+      const callee = this.valueOf(f, fnNode);
+      const r = callee.ref;
+      let target: { file: string; fn: Node; self?: AbsVal } | undefined;
+      if (r?.type === 'instance') {
+        const method = ['forward', 'call', '__call__'].map((m) => methodOf(r.node, m)).find((m): m is Node => !!m);
+        if (method) target = { file: r.file, fn: method, self: callee };
+      } else if (r?.type === 'function') target = { file: r.file, fn: r.node, self: r.self };
+      if (target && wanted(target.file, target.fn)) out = { file: target.file, fn: target.fn, env: this.envFor(target.fn, this.args(f, call), target.self, 1) };
+      return UNKNOWN;
+    });
+    return out;
+  }
+
+  /** The value of a node of `path` inside a call context from calleeOf(). */
+  valueIn(path: string, node: Node, env: Env): AbsVal {
+    const f = this.project.file(path);
+    return f ? this.query(() => this.valueOf(f, node, env)) : UNKNOWN;
+  }
+
   /** A user function called with arguments: the join of its returns, evaluated with the caller's values. */
   private invoke(f: ProjectFile, fn: Node, args: CallArgs, self: AbsVal | undefined, callerEnv?: Env): AbsVal {
     const depth = (callerEnv?.depth ?? 0) + 1;
-    let env: Env | undefined;
-    if (depth <= MAX_CALL_DEPTH) {
-      const params = new Map<string, AbsVal>();
-      const list = paramList(fn);
-      // A bound method: the instance takes the first parameter, the caller's arguments the rest.
-      const offset = self && enclosingClass(fn) && !isStaticOrClassMethod(fn) ? 1 : 0;
-      if (offset && list[0]) params.set(list[0].name, self!);
-      for (let k = offset; k < list.length; k++) {
-        const p = list[k];
-        if (p.splat) break;
-        const given = args.keywords.get(p.name) ?? args.positional[k - offset];
-        if (given) params.set(p.name, given);
-      }
-      env = { id: ++this.envCount, fn, params, depth };
-    }
+    const env = depth <= MAX_CALL_DEPTH ? this.envFor(fn, args, self, depth) : undefined;
     const returns = functionReturns(f, fn);
     if (returns.length === 0) return UNKNOWN;
     const name = fn.childForFieldName('name')?.text ?? 'function';
@@ -502,4 +593,59 @@ function isStaticOrClassMethod(fn: Node): boolean {
 
 function className(cls: Node): string {
   return cls.childForFieldName('name')?.text ?? 'the model';
+}
+
+/**
+ * The if-branch a statement sits in, relative to a use: the nearest `if` (inside the binding's
+ * scope) whose consequence or else-clause contains the statement but not the use. Undefined
+ * when the statement is not conditional for that use (elif chains count as unknown branches).
+ */
+function enclosingBranch(stmt: Node, scope: Node, use: number): { cond: Node; whenTrue: boolean; ifNode?: Node } | undefined {
+  let child: Node = stmt;
+  for (let p = stmt.parent; p && p.id !== scope.id; child = p, p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition') return undefined;
+    if (use >= p.startIndex && use < p.endIndex) continue;
+    if (p.type === 'block' && p.parent?.type === 'if_statement' && p.parent.childForFieldName('consequence')?.id === p.id) {
+      const ifs = p.parent;
+      if (use >= ifs.startIndex && use < ifs.endIndex) return undefined;
+      const cond = ifs.childForFieldName('condition');
+      return cond ? { cond, whenTrue: true } : undefined;
+    }
+    if (p.type === 'else_clause' && p.parent?.type === 'if_statement') {
+      const ifs = p.parent;
+      if (use >= ifs.startIndex && use < ifs.endIndex) return undefined;
+      const hasElif = ifs.namedChildren.some((c) => c?.type === 'elif_clause');
+      const cond = ifs.childForFieldName('condition');
+      return cond && !hasElif ? { cond, whenTrue: false, ifNode: ifs } : { cond: ifs, whenTrue: true };
+    }
+    if (p.type === 'elif_clause') return { cond: p, whenTrue: true };
+  }
+  void child;
+  return undefined;
+}
+
+/** The truth of a simple condition (`x`, `not x`, `x is None`, `x is not None`) from the values the engine knows. */
+function truth(e: Engine, f: ProjectFile, cond: Node, env?: Env): boolean | undefined {
+  const c = unparen(cond);
+  if (c.type === 'not_operator') {
+    const arg = c.childForFieldName('argument');
+    const t = arg ? truth(e, f, arg, env) : undefined;
+    return t === undefined ? undefined : !t;
+  }
+  if (c.type === 'comparison_operator') {
+    const kids = c.namedChildren.filter((k): k is Node => !!k);
+    const ops = c.children.filter((k) => k && !k.isNamed).map((k) => k!.text).join(' ');
+    if (kids.length !== 2 || kids[1].type !== 'none' || (ops !== 'is' && ops !== 'is not')) return undefined;
+    const v = e.valueOf(f, kids[0], env);
+    const isNone = v.ref?.type === 'literal' ? v.ref.value === null : v.ref || v.kind ? false : undefined;
+    return isNone === undefined ? undefined : ops === 'is' ? isNone : !isNone;
+  }
+  if (c.type === 'identifier' || c.type === 'attribute') {
+    const v = e.valueOf(f, c, env);
+    if (v.ref?.type === 'literal') return !!v.ref.value;
+    if (v.ref && v.ref.type !== 'string') return true;
+    return undefined;
+  }
+  if (c.type === 'if_statement' || c.type === 'elif_clause') return undefined;
+  return undefined;
 }

@@ -14,6 +14,8 @@ export interface ProjectOptions {
   roots?: string[];
   /** Parse time budget per file, ms. */
   parseBudgetMs?: number;
+  /** Every file of the project (when known, as `losslens check` knows them): callers of a function are then also looked for in other files. */
+  files?: string[];
 }
 
 /** One analysed file of the project. Notebooks are analysed as their code cells joined. */
@@ -89,6 +91,42 @@ export class Project {
     }
   }
 
+  private callIndex?: Map<string, string[]>;
+  private readonly mentionsLoss = new Map<string, boolean>();
+
+  /** Whether a file's text mentions a loss at all (a cheap test before following calls into it). */
+  mayContainLoss(path: string): boolean {
+    let m = this.mentionsLoss.get(path);
+    if (m === undefined) {
+      const text = this.files.get(path)?.text ?? this.overrides.get(path) ?? this.opts.read(path) ?? '';
+      m = /[Ll]oss|criterion|[Ee]ntropy/.test(text);
+      this.mentionsLoss.set(path, m);
+    }
+    return m;
+  }
+
+  /**
+   * The project files whose text calls `name` (`name(` or `.name(`), from one regular-expression
+   * pass over every file's text on first use. Empty when the project's files are not known.
+   */
+  filesCalling(name: string): string[] {
+    if (!this.callIndex) {
+      this.callIndex = new Map();
+      for (const p of this.opts.files ?? []) {
+        const text = this.overrides.get(p) ?? this.opts.read(p);
+        if (text === undefined) continue;
+        const seen = new Set<string>();
+        for (const m of text.matchAll(/([A-Za-z_]\w*)\s*\(/g)) seen.add(m[1]);
+        for (const n of seen) {
+          const list = this.callIndex.get(n);
+          if (list) list.push(p);
+          else this.callIndex.set(n, [p]);
+        }
+      }
+    }
+    return this.callIndex.get(name) ?? [];
+  }
+
   /** Whether a file exists for the reader (without parsing it). */
   private exists(path: string): boolean {
     const have = this.files.get(path);
@@ -161,6 +199,8 @@ export class Project {
     if (text !== undefined) this.overrides.set(path, text);
     else this.overrides.delete(path);
     this.resolved.clear();
+    this.callIndex = undefined;
+    this.mentionsLoss.delete(path);
     this.engine.clear();
     return this.importersOf(path);
   }
@@ -172,6 +212,7 @@ export class Project {
     this.overrides.delete(path);
     this.files.set(path, null);
     const affected = this.importersOf(path);
+    this.callIndex = undefined;
     this.resolved.clear();
     this.engine.clear();
     return affected;

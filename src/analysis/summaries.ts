@@ -14,6 +14,7 @@ interface FileFacts {
   adds: Map<Binding, Node[]>;
   /** callee name (identifier or attribute name) -> calls, built by one query on first use. */
   callsByName?: Map<string, Node[]>;
+  stars?: string[];
 }
 
 const facts = new WeakMap<object, FileFacts>();
@@ -147,4 +148,20 @@ export function callsNamed(f: ProjectFile, name: string): Node[] {
     }
   }
   return x.callsByName.get(name) ?? [];
+}
+
+/** Modules star-imported at the top level (`from tensorflow.keras.layers import *` -> 'tensorflow.keras.layers'). */
+export function starImports(f: ProjectFile): string[] {
+  const x = factsOf(f);
+  if (!x.stars) {
+    x.stars = [];
+    if (f.text.includes('import *')) {
+      for (const st of f.analysis.tree.rootNode.namedChildren) {
+        if (st?.type !== 'import_from_statement' || !st.namedChildren.some((c) => c?.type === 'wildcard_import')) continue;
+        const mod = st.childForFieldName('module_name');
+        if (mod) x.stars.push(mod.type === 'relative_import' && mod.text.endsWith('.') ? mod.text.slice(0, -1) : mod.text);
+      }
+    }
+  }
+  return x.stars;
 }

@@ -63,6 +63,8 @@ export interface AbsVal {
   /** The activation's input, for fixes at the origin (the x of softmax(x)). */
   input?: { file: string; start: number; end: number };
   prov: Step[];
+  /** A slice or element of the tensor that had the kind (a column of probabilities no longer sums to 1). */
+  sliced?: boolean;
   /** Analysis stopped here (recursion, cycle, budget): the value is not trusted. */
   incomplete?: boolean;
 }

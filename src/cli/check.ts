@@ -10,6 +10,7 @@ import { Suppression, applySuppressions, commentsOf } from '../rules/suppression
 import { NotebookFile, readNotebook } from './notebook_file';
 import type { Unreadable } from '../python/recover';
 import { readSource } from './read_source';
+import { collectFiles } from './walk';
 import { unreadableNote } from './unreadable';
 
 /** One finding located in a file (1-based lines and columns, UTF-16 columns). */
@@ -72,7 +73,9 @@ export function createProject(parser: PythonParser, roots: string[]): Project {
     const src = readSource(p, MAX_READ_BYTES);
     return 'error' in src ? undefined : src.text;
   };
-  return new Project({ parser, read, roots: roots.map(projectKey).map((r) => (/\.(py|ipynb)$/.test(r) ? path.posix.dirname(r) : r)), parseBudgetMs: FILE_BUDGET_MS });
+  // Every file of the check, so a function's callers are also looked for in the other files.
+  const files = collectFiles(roots, () => undefined).map(projectKey);
+  return new Project({ parser, read, files, roots: roots.map(projectKey).map((r) => (/\.(py|ipynb)$/.test(r) ? path.posix.dirname(r) : r)), parseBudgetMs: FILE_BUDGET_MS });
 }
 
 const MAX_READ_BYTES = 16_000_000;

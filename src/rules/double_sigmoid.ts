@@ -1,6 +1,7 @@
 import * as E from '../core/elementwise';
 import { activationInput, compiledTwice, findDoubleActivation } from './double_softmax';
 import { show, smallValue } from './explain_ce';
+import { sinkFindings } from './call_sinks';
 import { Rule } from './rule';
 import { Explanation } from './types';
 
@@ -17,7 +18,7 @@ export const doubleSigmoid: Rule = {
   defaultSeverity: 'warning',
   summary: 'sigmoid output passed where the loss expects logits (sigmoid applied twice)',
   check(ctx) {
-    return [...findDoubleActivation(ctx, 'sigmoid'), ...compiledTwice(ctx, 'sigmoid')].map((d) => {
+    return [...findDoubleActivation(ctx, 'sigmoid'), ...compiledTwice(ctx, 'sigmoid'), ...sinkFindings(ctx, 'double-sigmoid')].map((d) => {
       // The related span is the sigmoid call (see findDoubleActivation).
       const related = d.related[0];
       const act = related && !related.file ? ctx.root.descendantForIndex(related.start, related.end) : undefined;

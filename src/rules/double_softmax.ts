@@ -6,6 +6,7 @@ import { formatNumpy } from '../core/format';
 import { Tensor } from '../core/tensor';
 import { Value } from '../python/values';
 import { forwardActivation } from './model_forward';
+import { sinkFindings } from './call_sinks';
 import { Draft, Rule, span, textOf } from './rule';
 import { Explanation, Fix } from './types';
 import { kindText } from '../analysis/value';
@@ -26,7 +27,7 @@ export const doubleSoftmax: Rule = {
   summary: 'softmax output passed where the loss expects logits (softmax applied twice)',
   check(ctx) {
     const keras = findKerasDoubleSoftmax(ctx);
-    return [...findDoubleActivation(ctx, 'softmax'), ...keras, ...compiledTwice(ctx, 'softmax', keras)];
+    return [...findDoubleActivation(ctx, 'softmax'), ...keras, ...compiledTwice(ctx, 'softmax', keras), ...sinkFindings(ctx, 'double-softmax')];
   },
 };
 

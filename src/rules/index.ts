@@ -32,7 +32,7 @@ export interface RunOptions extends RuleOptions {
 }
 
 /** Words without which no rule can fire: files without any of them are not parsed at all. */
-const PREFILTER = /[Ss]oftmax|[Ss]igmoid|log|[Ee]ntropy|one_hot|to_categorical|reduction_indices|keep_dims|contrib|\btf\.|nll_loss|NLLLoss|BCELoss/;
+const PREFILTER = /[Ss]oftmax|[Ss]igmoid|log|[Ee]ntropy|one_hot|to_categorical|reduction_indices|keep_dims|contrib|\btf\.|[Ll]oss|criterion/;
 
 export function mayHaveFindings(text: string): boolean {
   return PREFILTER.test(text);

@@ -2,6 +2,7 @@ import { kindText } from '../analysis/value';
 import { compiledLosses, setFromLogits } from './keras_compile';
 import { fromLogitsTrue, lossUses } from './loss_args';
 import { describeOrigin, relatedOf, renameCallee } from './provenance';
+import { sinkFindings } from './call_sinks';
 import { Draft, Rule, span, textOf } from './rule';
 import { Fix } from './types';
 
@@ -55,6 +56,7 @@ export const logitsIntoProbabilityLoss: Rule = {
         fixes: edit ? [{ title: 'Use the loss with from_logits=True', edits: [edit], preferred: true, applicability: 'safe' }] : [],
       });
     }
+    out.push(...sinkFindings(ctx, 'logits-into-probability-loss'));
     return out;
   },
 };

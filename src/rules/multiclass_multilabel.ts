@@ -5,6 +5,7 @@ import { RuleContext } from './context';
 import { compiledLosses } from './keras_compile';
 import { lossUses } from './loss_args';
 import { describeOrigin, relatedOf } from './provenance';
+import { sinkFindings } from './call_sinks';
 import { Draft, Rule, span, textOf } from './rule';
 
 /**
@@ -27,7 +28,7 @@ export const multiclassMultilabel: Rule = {
       if (use.fromLogits !== false || use.family === 'nll') continue;
       const v = ctx.value(use.pred);
       if (v.incomplete || v.prov.length === 0) continue;
-      if (use.family === 'binary' && v.kind === 'probs' && v.units !== 1) {
+      if (use.family === 'binary' && v.kind === 'probs' && v.units !== 1 && !v.sliced) {
         out.push({
           ...span(use.pred),
           message: `${short(textOf(ctx, use.pred))} holds ${kindText(v.kind)} from ${describeOrigin(ctx, v)} (classes exclusive, summing to 1), but ${use.site.display} scores every class independently (multi-label). For one label per example use a categorical cross-entropy; for several, a sigmoid.`,
@@ -62,6 +63,7 @@ export const multiclassMultilabel: Rule = {
         });
       }
     }
+    out.push(...sinkFindings(ctx, 'multiclass-multilabel'));
     return out;
   },
 };

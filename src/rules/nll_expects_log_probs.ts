@@ -1,6 +1,7 @@
 import { kindText } from '../analysis/value';
 import { lossUses } from './loss_args';
 import { describeOrigin, isDirect, originInFile, relatedOf, renameCallee } from './provenance';
+import { sinkFindings } from './call_sinks';
 import { Draft, Rule, span, textOf } from './rule';
 import { Fix } from './types';
 
@@ -42,6 +43,7 @@ export const nllExpectsLogProbs: Rule = {
         fixes,
       });
     }
+    out.push(...sinkFindings(ctx, 'nll-expects-log-probs'));
     return out;
   },
 };

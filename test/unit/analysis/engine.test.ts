@@ -138,3 +138,29 @@ describe('analysis engine: what a tensor is', () => {
     p.dispose();
   });
 });
+
+describe('analysis engine: parameters, loops, slices, star imports', () => {
+  it('a parameter takes what its callers pass (in the file, else in other project files), else its default', async () => {
+    const files = {
+      '/p/a.py': [
+        'import torch.nn.functional as F', 'from tensorflow.keras.layers import *',
+        'def run(model, x):', '    return model(x)', 'def head(z, act=F.log_softmax):', '    return act(z, dim=1)',
+        'class M:', '    def set(self, fn):', '        self.fn = fn',
+        'out = run(Dense(3, activation="softmax"), h)', 'lp = head(z)', 'out', 'lp', '',
+      ].join('\n'),
+      '/p/b.py': 'import torch.nn.functional as F\nfrom a import M\nm = M()\nm.set(F.softmax)\n',
+    };
+    const p = new Project({ parser: await getParser(), read: (q) => (files as Record<string, string>)[q], files: Object.keys(files) });
+    const at = (e: string) => nodeOf(p, '/p/a.py', e);
+    assert.deepEqual([p.engine.valueAt('/p/a.py', at('out')).kind, p.engine.valueAt('/p/a.py', at('out')).units], ['probs', 3]);
+    assert.equal(p.engine.valueAt('/p/a.py', at('lp')).kind, 'logProbs');
+    const fnInSet = nodeOf(p, '/p/a.py', 'self.fn = fn').childForFieldName('right')!;
+    assert.equal(p.engine.valueAt('/p/a.py', fnInSet).ref?.type, 'lib');
+  });
+
+  it('rows of a loop and slices keep the kind (marked sliced); an integer index picks a tuple element', async () => {
+    const src = 'import torch\np = torch.softmax(z, -1)\nfor row in p:\n    r = row\ns = p[:, 0]\nt = (torch.sigmoid(z), z)[0]\nr\ns\nt\n';
+    const v = await Promise.all(['r', 's', 't'].map((e) => kindOf({ '/p/a.py': src }, '/p/a.py', e)));
+    assert.deepEqual(v.map((x) => [x.kind, !!x.sliced]), [['probs', false], ['probs', true], ['sigmoidProbs', false]]);
+  });
+});

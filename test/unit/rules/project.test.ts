@@ -20,7 +20,7 @@ function listFiles(dir: string): string[] {
 }
 
 async function fixtureProject(): Promise<Project> {
-  return new Project({ parser: await getParser(), read: (p) => (fs.existsSync(p) && fs.statSync(p).isFile() ? fs.readFileSync(p, 'utf8') : undefined), roots: [ROOT] });
+  return new Project({ parser: await getParser(), read: (p) => (fs.existsSync(p) && fs.statSync(p).isFile() ? fs.readFileSync(p, 'utf8') : undefined), roots: [ROOT], files: listFiles(ROOT) });
 }
 
 function findingsOf(project: Project, file: string): Finding[] {
