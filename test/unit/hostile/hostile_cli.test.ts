@@ -230,8 +230,7 @@ describe('hostile inputs through the CLI (issue 7): a reason within budget, neve
     // Constructors Loss Lens may or may not evaluate (yet): not ours, or refused by size; never built.
     for (let line = 3; line <= 11; line++) {
       const b = r.out.split(/\n(?=\S)/).find((x) => new RegExp(`^\\S+:${line}:\\d+ `).test(x));
-      // (line 9, np.ones((1000, 1000)) + ..., is exactly the 1,000,000-element budget: built and summarised)
-      if (b) assert.match(b, /exceeds the evaluation limit|is not a function Loss Lens evaluates|not evaluated|\(1,000,000 values; use --json/, b);
+      if (b) assert.match(b, /exceeds the evaluation limit|is not a function Loss Lens evaluates|not evaluated/, b);
     }
   });
 
