@@ -99,6 +99,8 @@ function toJson(r: EvalResult) {
 function human(file: string, results: EvalResult[]): string {
   if (results.length === 0) return `${quotePath(file)}: nothing to evaluate (no tensor expressions with known inputs)\n`;
   const lines: string[] = [];
+  /** name -> the value last printed for its assignment (an echo of the same value is not printed again). */
+  const shown = new Map<string, string>();
   for (const r of results) {
     const head = `${quotePath(file)}:${r.line}:${r.column}${r.name ? ` ${r.name}` : ''}`;
     const oneLine = r.expression.replace(/\s+/g, ' ');
@@ -106,6 +108,10 @@ function human(file: string, results: EvalResult[]): string {
     if (r.tensor) {
       const t = r.tensor;
       const printed = t.size > 2000 ? `(${t.size.toLocaleString('en-US')} values; use --json for all of them)` : usesTorch(r) ? formatTorch(t) : formatNumpy(t);
+      const key = `${t.dtype}[${t.shape.join(', ')}] ${printed}`;
+      const echoed = echoOf(oneLine);
+      if (echoed && shown.get(echoed) === key && r.notes.length === 0 && !r.exact) continue;
+      if (r.name) shown.set(r.name, key);
       lines.push(`${head}  ${t.dtype}[${t.shape.join(', ')}]  ${expr}`);
       lines.push(...printed.split('\n').map((l) => `    ${l}`));
       if (r.exact) {
@@ -121,6 +127,16 @@ function human(file: string, results: EvalResult[]): string {
   }
   // Source text (expressions, names in messages) may hold control characters: shown escaped, never sent to the terminal.
   return `${lines.map(escapeControls).join('\n')}\n`;
+}
+
+/**
+ * The name a statement only displays (`sess.run(x)`, `x.eval()`, `print(x)`, `x`), or undefined.
+ * The human form prints such an echo only when it shows something the assignment did not
+ * (`--json` keeps every statement).
+ */
+function echoOf(expression: string): string | undefined {
+  const m = /^(?:\w+\.run\(\s*([A-Za-z_]\w*)\s*\)|([A-Za-z_]\w*)\.eval\(\s*\)|print\(\s*([A-Za-z_]\w*)\s*\)|([A-Za-z_]\w*))$/.exec(expression.trim());
+  return m ? m[1] ?? m[2] ?? m[3] ?? m[4] : undefined;
 }
 
 function usesTorch(r: EvalResult): boolean {
