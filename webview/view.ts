@@ -1,27 +1,13 @@
-import { PanelModel, TableModel, TableRow, fromJsonNumber } from './protocol';
+import { PanelModel, fromJsonNumber } from './protocol';
+import { CellView, TableView, describeTable } from './table_view';
+
+export { CellView, TableView, describeTable } from './table_view';
 
 /**
  * The pure half of the panel's renderer: PanelModel -> a description of what to draw (texts,
  * CSS classes, table cells). main.ts turns it into DOM nodes; tests check it without a DOM.
  * Right/wrong is always said in text as well as colour.
  */
-export interface CellView {
-  text: string;
-  /** CSS classes: 'num', 'right', 'wrong', 'max' (the row's argmax), 'nonfinite'. */
-  classes: string[];
-  /** Tooltip: the full-precision value. */
-  title?: string;
-}
-
-export interface TableView {
-  caption: string;
-  /** Column headers after the row header column. */
-  head: string[];
-  rows: { header: string; cells: CellView[] }[];
-  /** Shown under the table: what was left out. */
-  footnote: string | null;
-}
-
 export interface ViewModel {
   title: string;
   /** "TensorFlow · float64 · shape [2]" */
@@ -38,13 +24,13 @@ export interface ViewModel {
   rowCount: number;
 }
 
-export function describeModel(m: PanelModel): ViewModel {
+export function describeModel(m: PanelModel, opts: { showAll?: boolean[] } = {}): ViewModel {
   const facts: string[] = [];
   if (m.framework) facts.push(m.framework);
   if (m.dtype) facts.push(m.dtype);
   if (m.shape) facts.push(`shape [${m.shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}]`);
   const file = m.source.uri ? fileName(m.source.uri) : '';
-  const tables = m.tables.map(describeTable);
+  const tables = m.tables.map((t, i) => describeTable(t, { showAll: opts.showAll?.[i] }));
   return {
     title: m.function?.name ?? m.title,
     facts,
@@ -59,7 +45,7 @@ export function describeModel(m: PanelModel): ViewModel {
           title: m.comparison.title,
           table: {
             caption: `${m.comparison.naive.label}: ${m.comparison.naive.expression}; ${m.comparison.stable.label}: ${m.comparison.stable.expression}`,
-            head: [m.comparison.naive.label, m.comparison.stable.label, 'difference'],
+            head: [m.comparison.naive.label, m.comparison.stable.label, 'difference'].map((text) => ({ text, classes: [] })),
             rows: m.comparison.rows.map((r) => ({
               header: r.label,
               cells: [
@@ -69,6 +55,7 @@ export function describeModel(m: PanelModel): ViewModel {
               ],
             })),
             footnote: null,
+            classes: null,
           },
           notes: m.comparison.notes,
         }
@@ -89,40 +76,4 @@ function fileName(uri: string): string {
 
 function numCell(text: string, v: number): CellView {
   return { text, classes: Number.isFinite(v) ? ['num'] : ['num', 'nonfinite'], title: String(v) };
-}
-
-/** Extra columns after the class columns, present when any row has them. */
-function extras(rows: TableRow[]): { loss: boolean; predicted: boolean; target: boolean } {
-  return {
-    loss: rows.some((r) => r.loss),
-    predicted: rows.some((r) => r.predicted !== undefined),
-    target: rows.some((r) => r.target !== undefined),
-  };
-}
-
-export function describeTable(t: TableModel): TableView {
-  const x = extras(t.rows);
-  const head = [...t.columns];
-  if (x.loss) head.push('loss');
-  if (x.predicted) head.push('argmax');
-  if (x.target) head.push('label', 'result');
-  return {
-    caption: `${t.caption} (${t.dtype})`,
-    head,
-    rows: t.rows.map((r) => {
-      const cells = r.cells.map((c, j) => {
-        const cell = numCell(c.text, fromJsonNumber(c.value));
-        if (r.predicted === j) cell.classes.push('max');
-        return cell;
-      });
-      if (x.loss) cells.push(r.loss ? numCell(r.loss.text, fromJsonNumber(r.loss.value)) : { text: '', classes: [] });
-      if (x.predicted) cells.push({ text: r.predicted === undefined ? '' : String(r.predicted), classes: ['num'] });
-      if (x.target) {
-        cells.push({ text: r.target === undefined ? '' : r.target === null ? 'ignored' : String(r.target), classes: ['num'] });
-        cells.push(r.correct === true ? { text: '✓ right', classes: ['right'] } : r.correct === false ? { text: '✗ wrong', classes: ['wrong'] } : { text: '–', classes: [] });
-      }
-      return { header: r.label, cells };
-    }),
-    footnote: t.omitted,
-  };
 }

@@ -14,6 +14,8 @@ export interface ExplainContext {
   analysis: FileAnalysis;
   rules: RuleContext;
   uri: string;
+  /** Cells a table may carry (ExplainOptions.tableCells). */
+  cells: number;
 }
 
 /** A value, or why there is none (budget errors propagate: the caller's time is up). */

@@ -3,7 +3,7 @@ import { formatNumpy, formatTorch } from '../core/format';
 import { argmax } from '../core/reduce';
 import { permute } from '../core/shape_ops';
 import { Tensor, normalizeAxis } from '../core/tensor';
-import { COLUMN_CAP, FrameworkName, Num, ROW_CAP, TableModel, TableRow, toJsonNumber } from '../../webview/protocol';
+import { COLUMN_CAP, FrameworkName, HOVER_CELLS, Num, ROW_CAP, TableModel, TableRow, toJsonNumber } from '../../webview/protocol';
 import { Framework } from '../python/values';
 
 /**
@@ -100,11 +100,13 @@ export interface RowInfo {
 /** A capped table of a 2-D tensor (rows = examples), with optional per-row losses and argmax/targets. */
 export function tableOf(
   t: Tensor,
-  opts: { role: TableModel['role']; caption: string; style: PrintStyle; header?: (j: number) => string; info?: RowInfo },
+  opts: { role: TableModel['role']; caption: string; style: PrintStyle; header?: (j: number) => string; info?: RowInfo; cells?: number },
 ): TableModel {
   const [R, C] = t.shape;
-  const rows = Math.min(R, ROW_CAP);
-  const cols = Math.min(C, COLUMN_CAP);
+  const cellCap = opts.cells ?? HOVER_CELLS;
+  // Columns first (every class of a row is needed for its top-k and "others"), then as many rows as the cell budget allows.
+  const cols = Math.min(C, COLUMN_CAP, cellCap);
+  const rows = Math.min(R, ROW_CAP, cols ? Math.max(1, Math.floor(cellCap / cols)) : ROW_CAP);
   const shown = block(t, rows, cols);
   const cells = nums(shown, opts.style);
   const header = opts.header ?? ((j: number) => (opts.role === 'probabilities' ? `Pr(class ${j})` : `[${j}]`));
@@ -134,7 +136,7 @@ export function tableOf(
     rows: out,
     totalRows: R,
     totalColumns: C,
-    omitted: parts.length ? `${parts.join(' and ')} not shown (the table shows at most ${ROW_CAP} rows and ${COLUMN_CAP} columns)` : null,
+    omitted: parts.length ? `${parts.join(' and ')} not shown (the table shows at most ${rows} rows and ${cols} columns of this tensor)` : null,
   };
 }
 

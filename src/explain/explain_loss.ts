@@ -237,9 +237,9 @@ export function lossModel(cx: ExplainContext, site: CallSite, feeds?: Feeds, anc
       info.predicted = rowArgmax(rows);
       info.target = targetsOf(cx, site, expects, labels.tensor, pred.tensor, nRows);
     }
-    m.tables.push(tableOf(rows, { role: 'probabilities', caption, style, header: sigmoid ? (j) => `Pr(output ${j})` : undefined, info }));
+    m.tables.push(tableOf(rows, { role: 'probabilities', caption, style, header: sigmoid ? (j) => `Pr(output ${j})` : undefined, info, cells: cx.cells }));
     if (u && u.size !== nRows && u.size === rows.size) {
-      m.tables.push(tableOf(asRows(u, -1), { role: 'losses', caption: 'loss of each output (elementwise, before any reduction)', style }));
+      m.tables.push(tableOf(asRows(u, -1), { role: 'losses', caption: 'loss of each output (elementwise, before any reduction)', style, cells: cx.cells }));
     }
     if (sigmoid) m.notes.push('Sigmoid outputs are independent yes/no probabilities: no argmax is taken.');
     else if (expects.input === 'logits' && rowsAreDistributions(asRows(pred.tensor, expects.classAxis))) {

@@ -1,7 +1,7 @@
 import {
   CancellationToken, CodeAction, CodeActionKind, CodeActionParams, Hover, HoverParams, MarkupKind, TextEdit,
 } from 'vscode-languageserver';
-import type { PanelModel } from '../../webview/protocol';
+import { PANEL_CELLS, type PanelModel } from '../../webview/protocol';
 import { withBudget } from '../core/limits';
 import { explainAt, explainRange, explainText } from '../explain/explain';
 import { code } from '../explain/explain_text';
@@ -117,14 +117,14 @@ export class Features {
     });
   }
 
-  private async command(uri: string, token: CancellationToken, f: (p: Placed, opts: { uri: string }) => CommandResult): Promise<CommandResult> {
+  private async command(uri: string, token: CancellationToken, f: (p: Placed, opts: { uri: string; tableCells: number }) => CommandResult): Promise<CommandResult> {
     let problem: string | undefined;
     const r = await this.withView(uri, token, (here, view) => {
       const cancelled = () => token.isCancellationRequested;
       const deadline = Date.now() + COMMAND_BUDGET_MS;
       view.analysis!.evaluator.setBudget(deadline, cancelled);
       try {
-        const out = withBudget({ deadline, isCancelled: cancelled }, () => f({ doc: here.doc, view }, { uri }));
+        const out = withBudget({ deadline, isCancelled: cancelled }, () => f({ doc: here.doc, view }, { uri, tableCells: PANEL_CELLS }));
         return out.model ? { model: inCell(view, out.model) } : out;
       } finally {
         view.analysis!.evaluator.setBudget(undefined);

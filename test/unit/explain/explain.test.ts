@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FileAnalysis } from '../../../src/python/analyze';
 import { explainAt, explainRange, explainText } from '../../../src/explain/explain';
-import { PanelModel, TableModel, fromJsonNumber } from '../../../webview/protocol';
+import { PANEL_CELLS, PanelModel, TableModel, fromJsonNumber } from '../../../webview/protocol';
 import { analyse } from '../../helpers/parser';
 import { assertUlps } from '../../helpers/ulps';
 
@@ -189,13 +189,27 @@ describe('explain: PyTorch, Keras, optax snippets', () => {
     assert.deepEqual(m.tables, []);
   });
 
-  it('large arrays are capped with a note saying how much was left out', async () => {
+  it("a hover's tables are capped at 10,000 cells (every column, then the rows that fit), with a note saying how much was left out", async () => {
     const m = (await lastLine('import numpy as np\nx = np.array([' + Array(300).fill(`[${Array(60).fill('0.5').join(', ')}]`).join(', ') + '])\n'))!;
     const t = m.tables[0];
-    assert.equal(t.rows.length, 200);
-    assert.equal(t.columns.length, 50);
+    assert.equal(t.columns.length, 60);
+    assert.equal(t.rows.length, 166); // floor(10000 / 60)
     assert.equal(t.totalRows, 300);
-    assert.match(t.omitted!, /100 more rows and 10 more columns/);
+    assert.match(t.omitted!, /^134 more rows not shown/);
+  });
+
+  it("the panel's model (tableCells: PANEL_CELLS) carries every row and 1,000 classes", async () => {
+    const src = 'import numpy as np\nx = np.array([' + Array(300).fill(`[${Array(60).fill('0.5').join(', ')}]`).join(', ') + '])\n';
+    const body = src.trimEnd();
+    const m = explainAt(await analyse(src), body.length - body.split('\n').pop()!.length + 2, { tableCells: PANEL_CELLS })!;
+    assert.equal(m.tables[0].rows.length, 300);
+    assert.equal(m.tables[0].columns.length, 60);
+    assert.equal(m.tables[0].omitted, null);
+    const wide = 'import tensorflow as tf\nloss = tf.nn.softmax_cross_entropy_with_logits(labels=tf.one_hot([3, 997], 1000), logits=tf.one_hot([3, 10], 1000) * 5.0)\n';
+    const w = explainAt(await analyse(wide), wide.indexOf('softmax_cross') + 3, { tableCells: PANEL_CELLS })!;
+    const p = w.tables[0];
+    assert.equal(p.columns.length, 1000);
+    assert.deepEqual(p.rows.map((r) => [r.predicted, r.target, r.correct]), [[3, 3, true], [10, 997, false]]);
   });
 });
 
