@@ -202,6 +202,18 @@ function renderView(v: ViewModel, model: PanelModel, onToggle: (i: number) => vo
   }
   if (v.expects) header.appendChild(el('p', v.expects, 'expects'));
   root.appendChild(header);
+  if (v.findings.length) {
+    const f = el('div', undefined, 'findings');
+    f.appendChild(el('strong', v.findings.length === 1 ? 'Finding on this code' : `${v.findings.length} findings on this code`));
+    f.appendChild(list(v.findings));
+    root.appendChild(f);
+  }
+  if (v.runtimeOnly) {
+    const n = el('div', undefined, 'runtime');
+    n.appendChild(el('strong', 'Inputs known only at run time. '));
+    n.appendChild(document.createTextNode(`Loss Lens shows what the call expects; its values appear when the inputs are literals or fed values (${v.runtimeOnly}).`));
+    root.appendChild(n);
+  }
   if (v.error) {
     const e = el('div', undefined, 'error');
     e.setAttribute('role', 'alert');

@@ -113,6 +113,13 @@ export interface PanelModel {
   notes: string[];
   /** Why the expression could not be evaluated (the rest of the model says what is known). */
   error: string | null;
+  /**
+   * Set instead of `error` when the inputs exist only at run time (a model's output, data loaded
+   * from files, an unfed placeholder): the normal case in training code, shown as a calm note.
+   */
+  runtimeOnly?: string | null;
+  /** The findings (diagnostics) on this call, one line each ("LL101 double-softmax: ..."). */
+  findings?: string[];
 }
 
 /**

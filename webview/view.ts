@@ -15,6 +15,10 @@ export interface ViewModel {
   source: { label: string; uri: string; line: number; expression: string } | null;
   expects: string | null;
   error: string | null;
+  /** The calm note for inputs that exist only at run time (instead of an error). */
+  runtimeOnly: string | null;
+  /** Findings on the explained code, one line each. */
+  findings: string[];
   value: string | null;
   reduced: { text: string; description: string } | null;
   tables: TableView[];
@@ -27,8 +31,9 @@ export interface ViewModel {
 export function describeModel(m: PanelModel, opts: { showAll?: boolean[] } = {}): ViewModel {
   const facts: string[] = [];
   if (m.framework) facts.push(m.framework);
-  if (m.dtype) facts.push(m.dtype);
-  if (m.shape) facts.push(`shape [${m.shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}]`);
+  // The result's dtype and shape, said to be the result's: a table below may hold another dtype
+  // (float32 probabilities of a float64 loss), and its caption says which.
+  if (m.dtype || m.shape) facts.push(`result ${[m.dtype, m.shape ? `shape [${m.shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}]` : ''].filter(Boolean).join(', ')}`);
   const file = m.source.uri ? fileName(m.source.uri) : '';
   const tables = m.tables.map((t, i) => describeTable(t, { showAll: opts.showAll?.[i] }));
   return {
@@ -37,6 +42,8 @@ export function describeModel(m: PanelModel, opts: { showAll?: boolean[] } = {})
     source: m.source.uri ? { label: `${file || 'source'}, line ${m.source.line}`, uri: m.source.uri, line: m.source.line, expression: m.source.expression } : null,
     expects: m.function?.expects?.summary ?? null,
     error: m.error,
+    runtimeOnly: m.error ? null : m.runtimeOnly ?? null,
+    findings: Array.isArray(m.findings) ? m.findings.filter((f) => typeof f === 'string') : [],
     value: m.value ? m.value.text : null,
     reduced: m.reduced ? { text: m.reduced.value.text, description: m.reduced.description } : null,
     tables,

@@ -28,6 +28,17 @@ export interface ExplainOptions {
    * to PANEL_CELLS for the panel, whose table shows every class and virtualises its rows.
    */
   tableCells?: number;
+  /** The file's findings (the command passes those computed with the user's settings): the model lists those on its code. */
+  findings?: readonly ExplainFinding[];
+}
+
+/** What the model needs of a finding (src/rules Finding has these fields). */
+export interface ExplainFinding {
+  start: number;
+  end: number;
+  code: string;
+  rule: string;
+  message: string;
 }
 
 const contexts = new WeakMap<FileAnalysis, RuleContext>();
@@ -50,16 +61,37 @@ const isActivation = (s: CallSite | undefined): s is CallSite => !!s && s.kind !
  * is nothing tensor-like there.
  */
 export function explainAt(analysis: FileAnalysis, offset: number, opts: ExplainOptions = {}): PanelModel | undefined {
+  const m = explainAtOffset(analysis, offset, opts);
+  if (m && opts.findings) attachFindings(m, analysis.text, opts.findings, offset);
+  return m;
+}
+
+/**
+ * The findings on the explained code, one line each: those that cover the cursor or lie on the
+ * lines of the explained expression.
+ */
+function attachFindings(m: PanelModel, text: string, findings: readonly ExplainFinding[], offset: number): void {
+  const lineOf = (o: number) => {
+    let n = 1;
+    for (let i = text.indexOf('\n'); i !== -1 && i < o; i = text.indexOf('\n', i + 1)) n++;
+    return n;
+  };
+  const here = findings.filter((f) => (f.start <= offset && offset <= f.end) || (lineOf(f.start) >= m.source.line && lineOf(f.start) <= m.source.endLine));
+  if (here.length) m.findings = here.map((f) => `${f.code} ${f.rule}: ${f.message}`);
+}
+
+function explainAtOffset(analysis: FileAnalysis, offset: number, opts: ExplainOptions): PanelModel | undefined {
   const cx = context(analysis, opts);
   const leaf = analysis.tree.rootNode.descendantForIndex(offset, offset);
   if (!leaf) return undefined;
   if (leaf.type === 'comment') return commentRunArray(cx, leaf, offset);
   const m = explainLeaf(cx, leaf);
-  if (!m?.error || !/placeholder/.test(m.error)) return m;
+  const why = m?.error ?? m?.runtimeOnly;
+  if (!why || !/placeholder/.test(why)) return m;
   // Placeholders are fed later: `loss = f(p)` then `loss.eval(feed_dict)`. Show the fed values.
   const later = laterFeeds(cx, leaf);
   const fed = later && explainLeaf(cx, leaf, later.feeds);
-  if (!fed || fed.error) return m;
+  if (!fed || fed.error || fed.runtimeOnly) return m;
   fed.notes.unshift(`Evaluated with the feed_dict of line ${later.line}, where this value is fetched.`);
   return fed;
 }
@@ -228,7 +260,7 @@ function valueModel(cx: ExplainContext, n: Node, feeds: Feeds | undefined, ancho
     const m = baseModel(cx, anchor ?? n, isArray ? 'array' : 'expression', n.text.length > 60 ? 'expression' : n.text);
     m.dtype = v.value.dtype;
     m.shape = v.value.shape;
-    m.error = `the value is not known here: ${v.value.why}`;
+    m.runtimeOnly = v.value.why;
     return m;
   }
   if (v.value.kind !== 'tensor' && !(isArray && v.value.kind === 'list')) return undefined;
@@ -333,13 +365,14 @@ function activationModel(cx: ExplainContext, site: CallSite, feeds: Feeds | unde
   const v = tryEval(cx, site.node, feeds);
   addNotes(m, v.notes);
   if (!v.ok) {
-    m.error = v.error;
+    if (!v.runtime) m.error = v.error;
+    else m.runtimeOnly = v.error;
     return m;
   }
   if (v.value.kind === 'abstract') {
     m.dtype = v.value.dtype;
     m.shape = v.value.shape;
-    m.error = `the value is not known here: ${v.value.why}`;
+    m.runtimeOnly = v.value.why;
     return m;
   }
   if (v.value.kind !== 'tensor') return m;

@@ -50,7 +50,9 @@ export function cellTexts(t: Tensor, style: PrintStyle): string[] {
   if (t.size === 0) return [];
   if (style === 'torch') return Array.from(t.data, (v) => torchElement(v, t.dtype));
   if (t.rank === 0) return [formatNumpy(t)];
-  return formatNumpy(t).replace(/[[\]]/g, ' ').trim().split(/\s+/);
+  // NumPy prints a whole float as "0." / "1." inside an array; alone in a cell that reads as a
+  // typo, so a cell gets "0.0" (the printed value of the whole array keeps NumPy's form).
+  return formatNumpy(t).replace(/[[\]]/g, ' ').trim().split(/\s+/).map((c) => (c.endsWith('.') ? `${c}0` : c));
 }
 
 /** One number with its printed text. */

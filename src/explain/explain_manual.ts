@@ -111,7 +111,7 @@ export function manualModel(cx: ExplainContext, expr: Node, f: ManualCrossEntrop
   } else if (whole.ok && whole.value.kind === 'abstract') {
     m.dtype = whole.value.dtype;
     m.shape = whole.value.shape;
-    m.error = `the value is not known here: ${whole.value.why}`;
+    m.runtimeOnly = whole.value.why;
   } else if (!whole.ok) m.error = whole.error;
 
   const x = asTensor(tryEval(cx, f.logits, feeds), f.framework, `the logits (${f.logits.text})`);

@@ -112,7 +112,8 @@ export class Features {
   /** Explain Loss at Cursor. */
   async explain(params: ExplainParams, token: CancellationToken): Promise<CommandResult> {
     return this.command(params.textDocument.uri, token, (placed, opts) => {
-      const model = explainAt(placed.view.analysis!, offsetOf(placed, params.position), opts);
+      // The findings on the explained call (computed with the user's settings), named in the panel.
+      const model = explainAt(placed.view.analysis!, offsetOf(placed, params.position), { ...opts, findings: placed.view.findings() });
       return model ? { model } : { message: 'no loss call, softmax or array literal at the cursor.' };
     });
   }

@@ -181,12 +181,44 @@ describe('explain: PyTorch, Keras, optax snippets', () => {
     assert.ok(m.notes.some((n) => /does not reduce/.test(n)));
   });
 
-  it('a call that cannot be evaluated keeps what is known and says why', async () => {
+  it('a call whose inputs exist only at run time keeps what is known and says so calmly (not an error)', async () => {
     const m = (await lastLine('import torch.nn.functional as F\nloss = F.cross_entropy(model(x), y)\n'))!;
     assert.equal(m.kind, 'loss');
     assert.equal(m.function!.expects!.input, 'logits');
-    assert.match(m.error!, /'model' is not defined/);
+    assert.equal(m.error, null);
+    assert.match(m.runtimeOnly!, /'model' is not defined/);
     assert.deepEqual(m.tables, []);
+    const src = 'import torch.nn as nn\nimport torch.nn.functional as F\nclass Classifier(nn.Module):\n    def forward(self, x):\n        return x\nmodel = Classifier()\nfor x, y in loader:\n    out = model(x)\n    loss = F.cross_entropy(out, y)\n';
+    const c = explainAt(await analyse(src), src.indexOf('cross_entropy') + 3)!;
+    assert.equal(c.error, null);
+    assert.equal(c.runtimeOnly, 'model: the class Classifier is not callable here');
+    assert.deepEqual(c.notes, [], 'no second copy of the reason as a note');
+    assert.match(explainText(c), /^Inputs known only at run time \(` model: the class Classifier is not callable here `\)/m);
+    assert.doesNotMatch(explainText(c), /Not evaluated/);
+  });
+
+  it('a shape mismatch in known inputs stays an error', async () => {
+    const m = (await lastLine('import tensorflow as tf\nloss = tf.nn.softmax_cross_entropy_with_logits(labels=[[0.0, 1.0]], logits=[[1.0, 2.0, 3.0]])\n'))!;
+    assert.match(m.error!, /shape/);
+    assert.equal(m.runtimeOnly ?? null, null);
+  });
+
+  it('label smoothing is mentioned with its value; findings passed in are named', async () => {
+    const src = 'import torch\nimport torch.nn.functional as F\nloss = F.cross_entropy(torch.tensor([[1.0, 2.0, 0.5]]), torch.tensor([1]), label_smoothing=0.1)\n';
+    const at0 = src.indexOf('cross_entropy') + 3;
+    const m = explainAt(await analyse(src), at0, { findings: [{ start: at0 - 3, end: at0 + 10, code: 'LL101', rule: 'double-softmax', message: 'softmax applied twice.' }, { start: 0, end: 5, code: 'LL108', rule: 'deprecated-tf1-api', message: 'elsewhere' }] })!;
+    assert.ok(m.notes.some((n) => n === 'Label smoothing 0.1 is applied: each target row y becomes (1 - 0.1) * y + 0.1 / C (C = number of classes) before the loss.'), m.notes.join(' | '));
+    assert.deepEqual(m.findings, ['LL101 double-softmax: softmax applied twice.']);
+    assert.match(explainText(m), /^- ⚠ LL101 double\\-softmax\\: softmax applied twice\\.$/m);
+  });
+
+  it('zeros in a table cell read "0.0", not NumPy\'s in-array "0."; an expression hover says "Value" once', async () => {
+    const m = (await lastLine('import numpy as np\nx = np.array([[0.0, 1.0], [2.5, 0.0]])\n'))!;
+    assert.deepEqual(m.tables[0].rows.map((r) => r.cells.map((c) => c.text)), [['0.0', '1.0'], ['2.5', '0.0']]);
+    assert.equal(m.value!.text, '[[0.  1. ]\n [2.5 0. ]]', 'the printed value keeps NumPy\'s form');
+    const e = (await lastLine('import numpy as np\nx = np.array([1.0, 2.0])\ny = x * 2\n'))!;
+    const text = explainText(e);
+    assert.equal(text.match(/Value/g)?.length ?? 0, 1, text);
   });
 
   it("a hover's tables are capped at 10,000 cells (every column, then the rows that fit), with a note saying how much was left out", async () => {

@@ -31,7 +31,7 @@ describe('webview view description (webview/view.ts)', () => {
     assert.equal(v.rowCount, 2);
     assert.match(v.reduced!.description, /mean over 2 rows/);
     assert.deepEqual(v.source, { label: 'seed long.py, line 30', uri: 'file:///work/seed%20long.py', line: 30, expression: v.source!.expression });
-    assert.deepEqual(v.facts, ['TensorFlow', 'float64', 'shape [2]']);
+    assert.deepEqual(v.facts, ['TensorFlow', 'result float64, shape [2]']);
   });
 
   it('the naive-vs-stable comparison becomes a table with the difference in ulps', async () => {
