@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as vscode from 'vscode';
 import type { FromPanel, PanelModel } from '../../webview/protocol';
-import { closeEverything, openFixture, panelMessages, rangeOf, screenshot, waitFor } from './helpers';
+import { closeEverything, codeOf, openFixture, panelMessages, rangeOf, screenshot, waitFor, waitForDiagnostics } from './helpers';
 
 type Rendered = Extract<FromPanel, { type: 'rendered' }>;
 
@@ -79,5 +79,19 @@ describe('Loss Lens in a real VS Code: the panel', () => {
     assert.ok(long.rendered.domRows !== undefined && long.rendered.domRows > 0 && long.rendered.domRows < 120, `rows in the DOM: ${long.rendered.domRows}`);
     await screenshot('loss-lens-panel-2000-rows', ['iframe.webview.ready']);
     await vscode.commands.executeCommand('workbench.view.explorer');
+  });
+
+  it("a rule's code link opens its page rendered (Markdown preview), not the Markdown source in an editor", async () => {
+    const ed = await openFixture('double_softmax_torch.py');
+    const ds = await waitForDiagnostics(ed.document.uri, (x) => x.some((d) => codeOf(d) === 'LL101'), 'LL101');
+    const target = (ds.find((d) => codeOf(d) === 'LL101')!.code as { target: vscode.Uri }).target;
+    assert.equal(target.scheme, vscode.env.uriScheme, `the link goes to the extension's UriHandler: ${target.toString()}`);
+    await vscode.commands.executeCommand('vscode.open', target);
+    const preview = await waitFor('a Markdown preview of double-softmax.md', async () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType) && /double-softmax/.test(t.label)));
+    assert.ok(preview);
+    const sources = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && /double-softmax\.md$/.test(t.input.uri.path));
+    assert.deepEqual(sources.map((t) => t.label), [], 'no editable tab of the Markdown source');
+    await screenshot('rule-page', ['iframe.webview.ready']);
   });
 });
