@@ -131,7 +131,7 @@ export interface PanelModel {
 export const ROW_CAP = 10_000;
 export const COLUMN_CAP = 1_000;
 export const HOVER_CELLS = 10_000;
-export const PANEL_CELLS = 200_000;
+export const PANEL_CELLS = 50_000;
 /** The longest text the panel may ask the extension to put on the clipboard. */
 export const COPY_CAP = 16_000_000;
 

@@ -42,6 +42,9 @@ function torchElement(v: number, dtype: DType): string {
   return v.toFixed(4);
 }
 
+/** Elements formatted by one formatNumpy call at most (see cellTexts). */
+const FORMAT_BLOCK = 20_000;
+
 /**
  * Each element's text, in flat order. NumPy style takes the tokens of formatNumpy over the whole
  * tensor, so all cells share NumPy's choice of fixed or scientific notation and its precision.
@@ -50,6 +53,19 @@ export function cellTexts(t: Tensor, style: PrintStyle): string[] {
   if (t.size === 0) return [];
   if (style === 'torch') return Array.from(t.data, (v) => torchElement(v, t.dtype));
   if (t.rank === 0) return [formatNumpy(t)];
+  if (t.rank === 2 && t.size > FORMAT_BLOCK && t.shape[1] > 0) {
+    // A panel table (up to 200,000 cells) is formatted in blocks of whole rows: formatNumpy over
+    // one huge array exceeds the call stack, and each block still shares one notation.
+    const [R, C] = t.shape;
+    const per = Math.max(1, Math.floor(FORMAT_BLOCK / C));
+    const out: string[] = [];
+    for (let r = 0; r < R; r += per) {
+      const n = Math.min(per, R - r);
+      const part = Tensor.fill(t.dtype, [n, C], (i) => t.data[r * C + i]);
+      for (const c of cellTexts(part, style)) out.push(c);
+    }
+    return out;
+  }
   // NumPy prints a whole float as "0." / "1." inside an array; alone in a cell that reads as a
   // typo, so a cell gets "0.0" (the printed value of the whole array keeps NumPy's form).
   return formatNumpy(t).replace(/[[\]]/g, ' ').trim().split(/\s+/).map((c) => (c.endsWith('.') ? `${c}0` : c));

@@ -237,6 +237,15 @@ describe('explain: PyTorch, Keras, optax snippets', () => {
     assert.equal(m.tables[0].rows.length, 300);
     assert.equal(m.tables[0].columns.length, 60);
     assert.equal(m.tables[0].omitted, null);
+    // 200 rows x 1,000 classes: every class, and the rows that fit in PANEL_CELLS (formatted in blocks: no stack overflow).
+    const labels = Array.from({ length: 200 }, (_, i) => (i * 37) % 1000).join(', ');
+    const big = `import tensorflow as tf\nloss = tf.nn.softmax_cross_entropy_with_logits(labels=tf.one_hot([${labels}], 1000), logits=tf.one_hot([${labels}], 1000) * 3.0)\n`;
+    const b = explainAt(await analyse(big), big.indexOf('softmax_cross') + 3, { tableCells: PANEL_CELLS })!;
+    assert.equal(b.tables[0].columns.length, 1000);
+    assert.equal(b.tables[0].rows.length, PANEL_CELLS / 1000);
+    assert.match(b.tables[0].omitted!, /^150 more rows not shown/);
+    // Row 1's label is 37: softmax(3 * one_hot) gives e^3 / (e^3 + 999) there (mpmath: 0.0197093729...), 1 / (e^3 + 999) elsewhere.
+    assert.ok(Math.abs(Number(b.tables[0].rows[1].cells[37].value) - 0.0197093730) < 1e-8, String(b.tables[0].rows[1].cells[37].value));
     const wide = 'import tensorflow as tf\nloss = tf.nn.softmax_cross_entropy_with_logits(labels=tf.one_hot([3, 997], 1000), logits=tf.one_hot([3, 10], 1000) * 5.0)\n';
     const w = explainAt(await analyse(wide), wide.indexOf('softmax_cross') + 3, { tableCells: PANEL_CELLS })!;
     const p = w.tables[0];
