@@ -118,11 +118,27 @@ export interface PanelModel {
   notes: string[];
   /** Why the expression could not be evaluated (the rest of the model says what is known). */
   error: string | null;
+  /**
+   * Set instead of `error` when the inputs exist only at run time (a model's output, data loaded
+   * from files, an unfed placeholder): the normal case in training code, shown as a calm note.
+   */
+  runtimeOnly?: string | null;
+  /** The findings (diagnostics) on this call, one line each ("LL101 double-softmax: ..."). */
+  findings?: string[];
 }
 
-/** Caps on what a table carries across the wire. */
-export const ROW_CAP = 200;
-export const COLUMN_CAP = 50;
+/**
+ * Caps on what a table carries across the wire. A hover's model keeps the small default
+ * (HOVER_CELLS); a command's model (the panel) carries up to PANEL_CELLS cells, at most ROW_CAP
+ * rows and COLUMN_CAP columns, so 1,000 classes or thousands of rows reach the panel (which
+ * virtualises its rows).
+ */
+export const ROW_CAP = 10_000;
+export const COLUMN_CAP = 1_000;
+export const HOVER_CELLS = 10_000;
+export const PANEL_CELLS = 50_000;
+/** The longest text the panel may ask the extension to put on the clipboard. */
+export const COPY_CAP = 16_000_000;
 
 /** Extension -> panel. */
 export type ToPanel = { type: 'show'; model: PanelModel } | { type: 'empty'; reason: string };
@@ -130,8 +146,10 @@ export type ToPanel = { type: 'show'; model: PanelModel } | { type: 'empty'; rea
 /** Panel -> extension. `rows` is the number of example rows rendered in the first table. */
 export type FromPanel =
   | { type: 'ready' }
-  | { type: 'rendered'; title: string; rows: number }
-  | { type: 'reveal'; uri: string; line: number };
+  | { type: 'rendered'; title: string; rows: number; /** Example rows of the first table in the DOM (virtualised: fewer). */ domRows?: number }
+  | { type: 'reveal'; uri: string; line: number }
+  /** Copy the first table as CSV or as a NumPy literal (the extension writes the clipboard). */
+  | { type: 'copy'; format: 'csv' | 'numpy'; text: string };
 
 /** What the webview keeps with setState (and the serializer hands back after a reload). */
 export interface PanelState {
@@ -147,9 +165,11 @@ export function isFromPanel(x: unknown): x is FromPanel {
     case 'ready':
       return true;
     case 'rendered':
-      return typeof x.title === 'string' && typeof x.rows === 'number';
+      return typeof x.title === 'string' && typeof x.rows === 'number' && (x.domRows === undefined || typeof x.domRows === 'number');
     case 'reveal':
       return typeof x.uri === 'string' && typeof x.line === 'number' && Number.isInteger(x.line) && x.line >= 1;
+    case 'copy':
+      return (x.format === 'csv' || x.format === 'numpy') && typeof x.text === 'string' && x.text.length <= COPY_CAP;
     default:
       return false;
   }

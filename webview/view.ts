@@ -1,27 +1,13 @@
-import { PanelModel, TableModel, TableRow, fromJsonNumber } from './protocol';
+import { PanelModel, fromJsonNumber } from './protocol';
+import { CellView, TableView, describeTable } from './table_view';
+
+export { CellView, TableView, describeTable } from './table_view';
 
 /**
  * The pure half of the panel's renderer: PanelModel -> a description of what to draw (texts,
  * CSS classes, table cells). main.ts turns it into DOM nodes; tests check it without a DOM.
  * Right/wrong is always said in text as well as colour.
  */
-export interface CellView {
-  text: string;
-  /** CSS classes: 'num', 'right', 'wrong', 'max' (the row's argmax), 'nonfinite'. */
-  classes: string[];
-  /** Tooltip: the full-precision value. */
-  title?: string;
-}
-
-export interface TableView {
-  caption: string;
-  /** Column headers after the row header column. */
-  head: string[];
-  rows: { header: string; cells: CellView[] }[];
-  /** Shown under the table: what was left out. */
-  footnote: string | null;
-}
-
 export interface ViewModel {
   title: string;
   /** "TensorFlow · float64 · shape [2]" */
@@ -29,6 +15,10 @@ export interface ViewModel {
   source: { label: string; uri: string; line: number; expression: string } | null;
   expects: string | null;
   error: string | null;
+  /** The calm note for inputs that exist only at run time (instead of an error). */
+  runtimeOnly: string | null;
+  /** Findings on the explained code, one line each. */
+  findings: string[];
   value: string | null;
   reduced: { text: string; description: string } | null;
   tables: TableView[];
@@ -38,19 +28,22 @@ export interface ViewModel {
   rowCount: number;
 }
 
-export function describeModel(m: PanelModel): ViewModel {
+export function describeModel(m: PanelModel, opts: { showAll?: boolean[] } = {}): ViewModel {
   const facts: string[] = [];
   if (m.framework) facts.push(m.framework);
-  if (m.dtype) facts.push(m.dtype);
-  if (m.shape) facts.push(`shape [${m.shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}]`);
+  // The result's dtype and shape, said to be the result's: a table below may hold another dtype
+  // (float32 probabilities of a float64 loss), and its caption says which.
+  if (m.dtype || m.shape) facts.push(`result ${[m.dtype, m.shape ? `shape [${m.shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}]` : ''].filter(Boolean).join(', ')}`);
   const file = m.source.uri ? fileName(m.source.uri) : '';
-  const tables = m.tables.map(describeTable);
+  const tables = m.tables.map((t, i) => describeTable(t, { showAll: opts.showAll?.[i] }));
   return {
     title: m.function?.name ?? m.title,
     facts,
     source: m.source.uri ? { label: `${file || 'source'}, line ${m.source.line}`, uri: m.source.uri, line: m.source.line, expression: m.source.expression } : null,
     expects: m.function?.expects?.summary ?? null,
     error: m.error,
+    runtimeOnly: m.error ? null : m.runtimeOnly ?? null,
+    findings: Array.isArray(m.findings) ? m.findings.filter((f) => typeof f === 'string') : [],
     value: m.value ? m.value.text : null,
     reduced: m.reduced ? { text: m.reduced.value.text, description: m.reduced.description } : null,
     tables,
@@ -59,7 +52,7 @@ export function describeModel(m: PanelModel): ViewModel {
           title: m.comparison.title,
           table: {
             caption: `${m.comparison.naive.label}: ${m.comparison.naive.expression}; ${m.comparison.stable.label}: ${m.comparison.stable.expression}`,
-            head: [m.comparison.naive.label, m.comparison.stable.label, 'difference'],
+            head: [m.comparison.naive.label, m.comparison.stable.label, 'difference'].map((text) => ({ text, classes: [] })),
             rows: m.comparison.rows.map((r) => ({
               header: r.label,
               cells: [
@@ -69,6 +62,7 @@ export function describeModel(m: PanelModel): ViewModel {
               ],
             })),
             footnote: null,
+            classes: null,
           },
           notes: m.comparison.notes,
         }
@@ -89,40 +83,4 @@ function fileName(uri: string): string {
 
 function numCell(text: string, v: number): CellView {
   return { text, classes: Number.isFinite(v) ? ['num'] : ['num', 'nonfinite'], title: String(v) };
-}
-
-/** Extra columns after the class columns, present when any row has them. */
-function extras(rows: TableRow[]): { loss: boolean; predicted: boolean; target: boolean } {
-  return {
-    loss: rows.some((r) => r.loss),
-    predicted: rows.some((r) => r.predicted !== undefined),
-    target: rows.some((r) => r.target !== undefined),
-  };
-}
-
-export function describeTable(t: TableModel): TableView {
-  const x = extras(t.rows);
-  const head = [...t.columns];
-  if (x.loss) head.push('loss');
-  if (x.predicted) head.push('argmax');
-  if (x.target) head.push('label', 'result');
-  return {
-    caption: `${t.caption} (${t.dtype})`,
-    head,
-    rows: t.rows.map((r) => {
-      const cells = r.cells.map((c, j) => {
-        const cell = numCell(c.text, fromJsonNumber(c.value));
-        if (r.predicted === j) cell.classes.push('max');
-        return cell;
-      });
-      if (x.loss) cells.push(r.loss ? numCell(r.loss.text, fromJsonNumber(r.loss.value)) : { text: '', classes: [] });
-      if (x.predicted) cells.push({ text: r.predicted === undefined ? '' : String(r.predicted), classes: ['num'] });
-      if (x.target) {
-        cells.push({ text: r.target === undefined ? '' : r.target === null ? 'ignored' : String(r.target), classes: ['num'] });
-        cells.push(r.correct === true ? { text: '✓ right', classes: ['right'] } : r.correct === false ? { text: '✗ wrong', classes: ['wrong'] } : { text: '–', classes: [] });
-      }
-      return { header: r.label, cells };
-    }),
-    footnote: t.omitted,
-  };
 }

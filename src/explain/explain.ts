@@ -2,7 +2,7 @@ import { isFloat } from '../core/dtype';
 import { LossLensError } from '../core/errors';
 import { softmax } from '../core/softmax';
 import { Tensor } from '../core/tensor';
-import { PanelModel } from '../../webview/protocol';
+import { HOVER_CELLS, PANEL_CELLS, PanelModel } from '../../webview/protocol';
 import { CallSite, RuleContext } from '../rules/context';
 import { FileAnalysis } from '../python/analyze';
 import { Feeds } from '../python/evaluator';
@@ -23,6 +23,22 @@ export { explainText } from './explain_text';
 export interface ExplainOptions {
   /** The document's uri, copied into the model (the panel's "reveal" link uses it). */
   uri?: string;
+  /**
+   * How many cells a table may carry: HOVER_CELLS (the default, a hover shows a few rows) or up
+   * to PANEL_CELLS for the panel, whose table shows every class and virtualises its rows.
+   */
+  tableCells?: number;
+  /** The file's findings (the command passes those computed with the user's settings): the model lists those on its code. */
+  findings?: readonly ExplainFinding[];
+}
+
+/** What the model needs of a finding (src/rules Finding has these fields). */
+export interface ExplainFinding {
+  start: number;
+  end: number;
+  code: string;
+  rule: string;
+  message: string;
 }
 
 const contexts = new WeakMap<FileAnalysis, RuleContext>();
@@ -30,7 +46,7 @@ const contexts = new WeakMap<FileAnalysis, RuleContext>();
 function context(analysis: FileAnalysis, opts: ExplainOptions): ExplainContext {
   let rules = contexts.get(analysis);
   if (!rules) contexts.set(analysis, (rules = new RuleContext(analysis)));
-  return { analysis, rules, uri: opts.uri ?? '' };
+  return { analysis, rules, uri: opts.uri ?? '', cells: Math.max(1, Math.min(opts.tableCells ?? HOVER_CELLS, PANEL_CELLS)) };
 }
 
 const isLoss = (s: CallSite | undefined): s is CallSite => !!s && s.roles.includes('loss') && (s.kind === 'function' || s.kind === 'object');
@@ -45,16 +61,37 @@ const isActivation = (s: CallSite | undefined): s is CallSite => !!s && s.kind !
  * is nothing tensor-like there.
  */
 export function explainAt(analysis: FileAnalysis, offset: number, opts: ExplainOptions = {}): PanelModel | undefined {
+  const m = explainAtOffset(analysis, offset, opts);
+  if (m && opts.findings) attachFindings(m, analysis.text, opts.findings, offset);
+  return m;
+}
+
+/**
+ * The findings on the explained code, one line each: those that cover the cursor or lie on the
+ * lines of the explained expression.
+ */
+function attachFindings(m: PanelModel, text: string, findings: readonly ExplainFinding[], offset: number): void {
+  const lineOf = (o: number) => {
+    let n = 1;
+    for (let i = text.indexOf('\n'); i !== -1 && i < o; i = text.indexOf('\n', i + 1)) n++;
+    return n;
+  };
+  const here = findings.filter((f) => (f.start <= offset && offset <= f.end) || (lineOf(f.start) >= m.source.line && lineOf(f.start) <= m.source.endLine));
+  if (here.length) m.findings = here.map((f) => `${f.code} ${f.rule}: ${f.message}`);
+}
+
+function explainAtOffset(analysis: FileAnalysis, offset: number, opts: ExplainOptions): PanelModel | undefined {
   const cx = context(analysis, opts);
   const leaf = analysis.tree.rootNode.descendantForIndex(offset, offset);
   if (!leaf) return undefined;
   if (leaf.type === 'comment') return commentRunArray(cx, leaf, offset);
   const m = explainLeaf(cx, leaf);
-  if (!m?.error || !/placeholder/.test(m.error)) return m;
+  const why = m?.error ?? m?.runtimeOnly;
+  if (!why || !/placeholder/.test(why)) return m;
   // Placeholders are fed later: `loss = f(p)` then `loss.eval(feed_dict)`. Show the fed values.
   const later = laterFeeds(cx, leaf);
   const fed = later && explainLeaf(cx, leaf, later.feeds);
-  if (!fed || fed.error) return m;
+  if (!fed || fed.error || fed.runtimeOnly) return m;
   fed.notes.unshift(`Evaluated with the feed_dict of line ${later.line}, where this value is fetched.`);
   return fed;
 }
@@ -223,7 +260,7 @@ function valueModel(cx: ExplainContext, n: Node, feeds: Feeds | undefined, ancho
     const m = baseModel(cx, anchor ?? n, isArray ? 'array' : 'expression', n.text.length > 60 ? 'expression' : n.text);
     m.dtype = v.value.dtype;
     m.shape = v.value.shape;
-    m.error = `the value is not known here: ${v.value.why}`;
+    m.runtimeOnly = v.value.why;
     return m;
   }
   if (v.value.kind !== 'tensor' && !(isArray && v.value.kind === 'list')) return undefined;
@@ -231,31 +268,31 @@ function valueModel(cx: ExplainContext, n: Node, feeds: Feeds | undefined, ancho
   const t = asTensor(v, framework, 'the value');
   if (!t.tensor) return undefined;
   const m = isArray ? arrayModel(cx, t.tensor, framework, anchor ?? n, site?.qualname) : baseModel(cx, anchor ?? n, 'expression', n.text.length > 60 ? 'expression' : n.text);
-  if (!isArray) fillValue(m, t.tensor, styleOf(framework), framework, site?.qualname);
+  if (!isArray) fillValue(cx, m, t.tensor, styleOf(framework), framework, site?.qualname);
   if (!isArray && v.value.kind === 'tensor' && v.value.exact) m.exact = { text: valueText(v.value.exact, styleOf(framework)), why: v.value.exactWhy ?? '' };
   addNotes(m, v.notes);
   return m;
 }
 
-function fillValue(m: PanelModel, t: Tensor, style: PrintStyle, framework: Framework | null, qualname?: string): void {
+function fillValue(cx: ExplainContext, m: PanelModel, t: Tensor, style: PrintStyle, framework: Framework | null, qualname?: string): void {
   m.framework = frameworkName(qualname, framework);
   m.dtype = t.dtype;
   m.shape = [...t.shape];
   m.value = { text: valueText(t, style), dtype: t.dtype, shape: [...t.shape] };
-  if (m.kind === 'expression' && t.rank >= 1) m.tables.push(tableOf(asRows(t, -1), { role: 'values', caption: 'the value (rows: leading axes, columns: last axis)', style }));
+  if (m.kind === 'expression' && t.rank >= 1) m.tables.push(tableOf(asRows(t, -1), { role: 'values', caption: 'the value (rows: leading axes, columns: last axis)', style, cells: cx.cells }));
 }
 
 /** An array: its values, and the softmax of each row as tf.nn.softmax / softmax(dim=-1) computes it. */
 function arrayModel(cx: ExplainContext, t: Tensor, framework: Framework, node: Node, qualname?: string, title = 'array'): PanelModel {
   const style = styleOf(framework);
   const m = baseModel(cx, node, 'array', title);
-  fillValue(m, t, style, framework, qualname);
+  fillValue(cx, m, t, style, framework, qualname);
   if (t.rank === 0) return m;
   const rows = asRows(t, -1);
-  m.tables.push(tableOf(rows, { role: 'values', caption: 'the array (rows: leading axes, columns: last axis)', style, header: (j) => `[${j}]` }));
+  m.tables.push(tableOf(rows, { role: 'values', caption: 'the array (rows: leading axes, columns: last axis)', style, header: (j) => `[${j}]`, cells: cx.cells }));
   const f = isFloat(t.dtype) ? t : t.cast('float64');
   const p = asRows(softmax(f, -1), -1);
-  m.tables.push(tableOf(p, { role: 'probabilities', caption: 'softmax of each row (along the last axis), read as logits', style, info: p.shape[1] > 1 ? { predicted: rowArgmax(p) } : undefined }));
+  m.tables.push(tableOf(p, { role: 'probabilities', caption: 'softmax of each row (along the last axis), read as logits', style, info: p.shape[1] > 1 ? { predicted: rowArgmax(p) } : undefined, cells: cx.cells }));
   if (rowsAreDistributions(rows)) {
     m.notes.push('Each row already sums to 1: these look like probabilities, not logits. A loss that expects logits would apply softmax to them a second time.');
   }
@@ -329,24 +366,25 @@ function activationModel(cx: ExplainContext, site: CallSite, feeds: Feeds | unde
   const v = tryEval(cx, site.node, feeds);
   addNotes(m, v.notes);
   if (!v.ok) {
-    m.error = v.error;
+    if (!v.runtime) m.error = v.error;
+    else m.runtimeOnly = v.error;
     return m;
   }
   if (v.value.kind === 'abstract') {
     m.dtype = v.value.dtype;
     m.shape = v.value.shape;
-    m.error = `the value is not known here: ${v.value.why}`;
+    m.runtimeOnly = v.value.why;
     return m;
   }
   if (v.value.kind !== 'tensor') return m;
   const t = v.value.tensor;
-  fillValue(m, t, style, framework, site.qualname);
+  fillValue(cx, m, t, style, framework, site.qualname);
   try {
     const rows = asRows(t, axis ?? -1);
     const probs = role === 'softmax' || role === 'sigmoid';
     const caption = `${role}(${firstArgText(site)})${axis === null ? ', elementwise' : ` along axis ${axis}`}: rows are examples, columns are ${role === 'sigmoid' ? 'outputs' : 'classes'}`;
     const info = role !== 'sigmoid' && rows.shape[1] > 1 ? { predicted: rowArgmax(rows) } : undefined;
-    m.tables.push(tableOf(rows, { role: probs ? 'probabilities' : 'values', caption, style, info, header: role === 'sigmoid' ? (j) => `Pr(output ${j})` : undefined }));
+    m.tables.push(tableOf(rows, { role: probs ? 'probabilities' : 'values', caption, style, info, header: role === 'sigmoid' ? (j) => `Pr(output ${j})` : undefined, cells: cx.cells }));
     const input = inputOf(site);
     const x = input ? asTensor(tryEval(cx, input, feeds), framework, 'the input').tensor : undefined;
     if (role === 'softmax' && x && rowsAreDistributions(asRows(x, axis ?? -1))) {

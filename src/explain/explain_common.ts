@@ -7,17 +7,23 @@ import { DEFAULT_LIMITS, toTensor } from '../python/convert';
 import { Feeds } from '../python/evaluator';
 import type { Node } from '../python/parser';
 import { unparen } from '../python/syntax';
-import { EvalError, Framework, Value, describe } from '../python/values';
+import { EvalError, Framework, UnknownValueError, Value, describe } from '../python/values';
 
 /** What every explain step reads: the analysis, its syntactic call resolution, the document's uri. */
 export interface ExplainContext {
   analysis: FileAnalysis;
   rules: RuleContext;
   uri: string;
+  /** Cells a table may carry (ExplainOptions.tableCells). */
+  cells: number;
 }
 
 /** A value, or why there is none (budget errors propagate: the caller's time is up). */
-export type Evaluated = { ok: true; value: Value; notes: string[] } | { ok: false; error: string; recognised: boolean; notes: string[] };
+/**
+ * `runtime`: the value depends on what exists only when the code runs (a name from elsewhere, a
+ * model's output, an unfed placeholder), as opposed to an error in a computation whose inputs are known.
+ */
+export type Evaluated = { ok: true; value: Value; notes: string[] } | { ok: false; error: string; recognised: boolean; runtime: boolean; notes: string[] };
 
 export function tryEval(cx: ExplainContext, node: Node, feeds?: Feeds): Evaluated {
   const ev = cx.analysis.evaluator;
@@ -26,8 +32,8 @@ export function tryEval(cx: ExplainContext, node: Node, feeds?: Feeds): Evaluate
     return { ok: true, value, notes: [...ev.notes] };
   } catch (e) {
     if (e instanceof BudgetError) throw e;
-    if (e instanceof EvalError) return { ok: false, error: e.message, recognised: e.recognised || ev.touchedKnown, notes: [...ev.notes] };
-    if (e instanceof LossLensError) return { ok: false, error: e.message, recognised: true, notes: [...ev.notes] };
+    if (e instanceof EvalError) return { ok: false, error: e.message, recognised: e.recognised || ev.touchedKnown, runtime: !e.recognised || e instanceof UnknownValueError, notes: [...ev.notes] };
+    if (e instanceof LossLensError) return { ok: false, error: e.message, recognised: true, runtime: false, notes: [...ev.notes] };
     throw e;
   }
 }

@@ -3,7 +3,7 @@ import { formatNumpy, formatTorch } from '../core/format';
 import { argmax } from '../core/reduce';
 import { permute } from '../core/shape_ops';
 import { Tensor, normalizeAxis } from '../core/tensor';
-import { COLUMN_CAP, FrameworkName, Num, ROW_CAP, TableModel, TableRow, toJsonNumber } from '../../webview/protocol';
+import { COLUMN_CAP, FrameworkName, HOVER_CELLS, Num, ROW_CAP, TableModel, TableRow, toJsonNumber } from '../../webview/protocol';
 import { Framework } from '../python/values';
 
 /**
@@ -42,6 +42,9 @@ function torchElement(v: number, dtype: DType): string {
   return v.toFixed(4);
 }
 
+/** Elements formatted by one formatNumpy call at most (see cellTexts). */
+const FORMAT_BLOCK = 20_000;
+
 /**
  * Each element's text, in flat order. NumPy style takes the tokens of formatNumpy over the whole
  * tensor, so all cells share NumPy's choice of fixed or scientific notation and its precision.
@@ -50,7 +53,22 @@ export function cellTexts(t: Tensor, style: PrintStyle): string[] {
   if (t.size === 0) return [];
   if (style === 'torch') return Array.from(t.data, (v) => torchElement(v, t.dtype));
   if (t.rank === 0) return [formatNumpy(t)];
-  return formatNumpy(t).replace(/[[\]]/g, ' ').trim().split(/\s+/);
+  if (t.rank === 2 && t.size > FORMAT_BLOCK && t.shape[1] > 0) {
+    // A panel table (up to 200,000 cells) is formatted in blocks of whole rows: formatNumpy over
+    // one huge array exceeds the call stack, and each block still shares one notation.
+    const [R, C] = t.shape;
+    const per = Math.max(1, Math.floor(FORMAT_BLOCK / C));
+    const out: string[] = [];
+    for (let r = 0; r < R; r += per) {
+      const n = Math.min(per, R - r);
+      const part = Tensor.fill(t.dtype, [n, C], (i) => t.data[r * C + i]);
+      for (const c of cellTexts(part, style)) out.push(c);
+    }
+    return out;
+  }
+  // NumPy prints a whole float as "0." / "1." inside an array; alone in a cell that reads as a
+  // typo, so a cell gets "0.0" (the printed value of the whole array keeps NumPy's form).
+  return formatNumpy(t).replace(/[[\]]/g, ' ').trim().split(/\s+/).map((c) => (c.endsWith('.') ? `${c}0` : c));
 }
 
 /** One number with its printed text. */
@@ -100,11 +118,13 @@ export interface RowInfo {
 /** A capped table of a 2-D tensor (rows = examples), with optional per-row losses and argmax/targets. */
 export function tableOf(
   t: Tensor,
-  opts: { role: TableModel['role']; caption: string; style: PrintStyle; header?: (j: number) => string; info?: RowInfo },
+  opts: { role: TableModel['role']; caption: string; style: PrintStyle; header?: (j: number) => string; info?: RowInfo; cells?: number },
 ): TableModel {
   const [R, C] = t.shape;
-  const rows = Math.min(R, ROW_CAP);
-  const cols = Math.min(C, COLUMN_CAP);
+  const cellCap = opts.cells ?? HOVER_CELLS;
+  // Columns first (every class of a row is needed for its top-k and "others"), then as many rows as the cell budget allows.
+  const cols = Math.min(C, COLUMN_CAP, cellCap);
+  const rows = Math.min(R, ROW_CAP, cols ? Math.max(1, Math.floor(cellCap / cols)) : ROW_CAP);
   const shown = block(t, rows, cols);
   const cells = nums(shown, opts.style);
   const header = opts.header ?? ((j: number) => (opts.role === 'probabilities' ? `Pr(class ${j})` : `[${j}]`));
@@ -134,7 +154,7 @@ export function tableOf(
     rows: out,
     totalRows: R,
     totalColumns: C,
-    omitted: parts.length ? `${parts.join(' and ')} not shown (the table shows at most ${ROW_CAP} rows and ${COLUMN_CAP} columns)` : null,
+    omitted: parts.length ? `${parts.join(' and ')} not shown (the table shows at most ${rows} rows and ${cols} columns of this tensor)` : null,
   };
 }
 

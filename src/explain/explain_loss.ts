@@ -44,6 +44,22 @@ export function userName(site: CallSite): string {
   return site.display.replace(/^torch\.nn\./, 'nn.');
 }
 
+/** Label smoothing changes every target: say so, with the value the call uses. */
+function smoothingNote(cx: ExplainContext, site: CallSite, feeds: Feeds | undefined, m: PanelModel): void {
+  const node = argNode(site, 'label_smoothing');
+  if (!node) return;
+  const v = tryEval(cx, node, feeds);
+  const e = v.ok && v.value.kind === 'scalar' ? v.value.value : undefined;
+  if (e === undefined) {
+    m.notes.push(`Label smoothing is set (label_smoothing=${node.text}) but its value is not known here.`);
+  } else if (e !== 0) {
+    const binary = /binary/i.test(site.qualname);
+    m.notes.push(binary
+      ? `Label smoothing ${e} is applied: each target y becomes y * (1 - ${e}) + ${e} / 2 before the loss.`
+      : `Label smoothing ${e} is applied: each target row y becomes (1 - ${e}) * y + ${e} / C (C = number of classes) before the loss.`);
+  }
+}
+
 /** An argument node by parameter name, looking in the constructor for loss objects. */
 function argNode(site: CallSite, name: string): Node | undefined {
   return site.args.get(name) ?? site.ctor?.args.get(name);
@@ -211,14 +227,18 @@ export function lossModel(cx: ExplainContext, site: CallSite, feeds?: Feeds, anc
   } else if (call.ok && call.value.kind === 'abstract') {
     m.dtype = call.value.dtype;
     m.shape = call.value.shape;
-    m.error = `the value is not known here: ${call.value.why}`;
+    m.runtimeOnly = call.value.why;
   } else if (!call.ok) {
-    m.error = call.error;
+    // Inputs the evaluator could not even start on (a model's output, a name from elsewhere) are
+    // known only at run time: a note, not an error. Errors in known computations stay errors.
+    if (!call.runtime) m.error = call.error;
+    else m.runtimeOnly = call.error;
   }
-  if (!m.error && (pred.error || labels.error)) m.error = (pred.error ?? labels.error)!;
+  if (!m.error && !m.runtimeOnly && (pred.error || labels.error)) m.error = (pred.error ?? labels.error)!;
+  smoothingNote(cx, site, feeds, m);
 
   const per = perExample(cx, site, family, value, feeds);
-  if (per.error && !m.error) m.notes.push(`per-row losses could not be computed: ${per.error}`);
+  if (per.error && !m.error && !m.runtimeOnly) m.notes.push(`per-row losses could not be computed: ${per.error}`);
   const sigmoid = expects.labels === 'binary';
   const probs = pred.tensor ? probabilities(pred.tensor, expects, m) : undefined;
   if (probs && pred.tensor) {
@@ -238,9 +258,9 @@ export function lossModel(cx: ExplainContext, site: CallSite, feeds?: Feeds, anc
       info.predicted = rowArgmax(rows);
       info.target = targetsOf(cx, site, expects, labels.tensor, pred.tensor, nRows);
     }
-    m.tables.push(tableOf(rows, { role: 'probabilities', caption, style, header: sigmoid ? (j) => `Pr(output ${j})` : undefined, info }));
+    m.tables.push(tableOf(rows, { role: 'probabilities', caption, style, header: sigmoid ? (j) => `Pr(output ${j})` : undefined, info, cells: cx.cells }));
     if (u && u.size !== nRows && u.size === rows.size) {
-      m.tables.push(tableOf(asRows(u, -1), { role: 'losses', caption: 'loss of each output (elementwise, before any reduction)', style }));
+      m.tables.push(tableOf(asRows(u, -1), { role: 'losses', caption: 'loss of each output (elementwise, before any reduction)', style, cells: cx.cells }));
     }
     if (sigmoid) m.notes.push('Sigmoid outputs are independent yes/no probabilities: no argmax is taken.');
     else if (expects.input === 'logits' && rowsAreDistributions(asRows(pred.tensor, expects.classAxis))) {

@@ -111,7 +111,7 @@ export function manualModel(cx: ExplainContext, expr: Node, f: ManualCrossEntrop
   } else if (whole.ok && whole.value.kind === 'abstract') {
     m.dtype = whole.value.dtype;
     m.shape = whole.value.shape;
-    m.error = `the value is not known here: ${whole.value.why}`;
+    m.runtimeOnly = whole.value.why;
   } else if (!whole.ok) m.error = whole.error;
 
   const x = asTensor(tryEval(cx, f.logits, feeds), f.framework, `the logits (${f.logits.text})`);
@@ -139,7 +139,7 @@ export function manualModel(cx: ExplainContext, expr: Node, f: ManualCrossEntrop
         if (v) m.reduced = { value: num(v.data[0], v.dtype, style), reduction: 'mean', description: `mean over ${naive.size} rows (${mean.display})` };
       }
     } else if (y.error) m.notes.push(y.error);
-    m.tables.push(tableOf(rows, { role: 'probabilities', caption: `softmax(${f.logits.text}) along axis ${f.axis}: rows are examples, columns are classes`, style, info }));
+    m.tables.push(tableOf(rows, { role: 'probabilities', caption: `softmax(${f.logits.text}) along axis ${f.axis}: rows are examples, columns are classes`, style, info, cells: cx.cells }));
   } catch (e) {
     if (!(e instanceof LossLensError)) throw e;
     m.error ??= e.message;

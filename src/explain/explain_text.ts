@@ -14,10 +14,14 @@ export function explainText(m: PanelModel): string {
   const fw = m.framework ? ` (${m.framework})` : '';
   const head = m.kind === 'manual-loss' ? `**Hand-written cross-entropy**${fw}` : m.function ? `**${code(m.function.name)}**${fw}` : `**${m.kind === 'array' ? 'Array' : 'Value'}**${fw}`;
   out.push(head, '');
+  for (const f of m.findings ?? []) out.push(`- ⚠ ${escape(f)}`);
+  if (m.findings?.length) out.push('');
   if (m.function?.expects) out.push(escape(m.function.expects.summary), "");
   if (m.value) {
     const v = m.value.text.length > MAX_VALUE ? `${m.value.text.slice(0, MAX_VALUE)}…` : m.value.text;
-    out.push(`Value (${m.value.dtype}, shape ${shape(m.value.shape)}):`, '', block(v), '');
+    // Under a "Value" heading the line says only the dtype and shape (not "Value" twice).
+    const what = `${m.value.dtype}, shape ${shape(m.value.shape)}`;
+    out.push(head.startsWith('**Value**') ? `${what}:` : `Value (${what}):`, '', block(v), '');
     if (m.exact) {
       const e = m.exact.text.length > MAX_VALUE ? `${m.exact.text.slice(0, MAX_VALUE)}…` : m.exact.text;
       out.push(`Exact value (${escape(m.exact.why)}):`, '', block(e), '');
@@ -49,6 +53,7 @@ export function explainText(m: PanelModel): string {
     out.push('', `Fused, stable form: ${code(c.stable.expression)}`, '');
   }
   if (m.error) out.push(`Not evaluated: ${code(m.error)}`, '');
+  else if (m.runtimeOnly) out.push(`Inputs known only at run time (${code(m.runtimeOnly)}): the value appears when they are literals or fed values.`, '');
   for (const n of m.notes) out.push(`- ${escape(n)}`);
   while (out.length && out[out.length - 1] === '') out.pop();
   return out.join('\n');

@@ -6,11 +6,11 @@ import { Logger } from './log';
 import { LossPanel } from './panel';
 
 /**
- * The four commands. Evaluate Selection and Explain Loss at Cursor ask the server (custom
+ * The five commands. Evaluate Selection and Explain Loss at Cursor ask the server (custom
  * requests) and show its model in the panel; they also return the model (so tests and other
  * extensions can use it). Nothing is evaluated here.
  */
-export function registerCommands(client: BaseLanguageClient, panel: LossPanel, log: Logger): vscode.Disposable[] {
+export function registerCommands(client: BaseLanguageClient, panel: LossPanel, log: Logger, openRulePage: (rule: unknown) => Promise<boolean>): vscode.Disposable[] {
   const ask = async (f: (ed: vscode.TextEditor) => Promise<CommandResult>): Promise<PanelModel | undefined> => {
     const ed = vscode.window.activeTextEditor;
     if (!ed || ed.document.languageId !== 'python') {
@@ -39,5 +39,7 @@ export function registerCommands(client: BaseLanguageClient, panel: LossPanel, l
       ask((ed) => client.sendRequest(ExplainRequest, { textDocument: c2p().asTextDocumentIdentifier(ed.document), position: c2p().asPosition(ed.selection.active) }))),
     vscode.commands.registerCommand('lossLens.openPanel', () => panel.reveal()),
     vscode.commands.registerCommand('lossLens.showLogs', () => log.show()),
+    // A rule's page, rendered (src/extension/rule_pages.ts); diagnostics' code links open the same.
+    vscode.commands.registerCommand('lossLens.openRulePage', openRulePage),
   ];
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { InitOptions, ServerStatus, StatusRequest } from '../server/protocol';
 import { ClientFactory, LossLensClient } from './client';
 import { registerCommands } from './commands';
+import { registerRuleLinks, ruleDocsBase, rulePageOpener } from './rule_pages';
 import { Logger } from './log';
 import { LossPanel, registerLossPanelSerializer } from './panel';
 
@@ -37,7 +38,8 @@ export function compose(
   const log = new Logger();
   const client = new LossLensClient(factory, log, init);
   const panel = new LossPanel(context.extensionUri, log);
-  context.subscriptions.push(log, client, panel, registerLossPanelSerializer(panel), ...registerCommands(client.client, panel, log));
+  const openRule = rulePageOpener(context);
+  context.subscriptions.push(log, client, panel, registerLossPanelSerializer(panel), ...registerCommands(client.client, panel, log, openRule), registerRuleLinks(openRule, log));
   const started: Promise<unknown> = client.start().catch((e: unknown) => log.error(`could not start the Loss Lens server: ${e instanceof Error ? e.message : String(e)}`));
   const status = async (): Promise<ServerStatus> => {
     await started;
@@ -58,7 +60,10 @@ export function compose(
   };
 }
 
-/** Where the rule pages are: each diagnostic's code links to <docsBase>/<rule>.md. */
+/**
+ * Where the rule pages are: each diagnostic's code links to <docsBase>/<rule>.md, a link to this
+ * extension's UriHandler, which opens the packaged page rendered (src/extension/rule_pages.ts).
+ */
 export function docsBase(context: vscode.ExtensionContext): string {
-  return vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules').toString();
+  return ruleDocsBase(context);
 }

@@ -145,7 +145,8 @@ export class LossPanel extends Disposable {
       this.log?.error('ignored a malformed message from the Loss Lens panel');
       return;
     }
-    this.received.push(m);
+    // The log keeps the start of a copied table only (it may be megabytes).
+    this.received.push(m.type === 'copy' ? { ...m, text: m.text.slice(0, 4096) } : m);
     this.onMessageEmitter.fire(m);
     switch (m.type) {
       case 'ready':
@@ -159,6 +160,20 @@ export class LossPanel extends Disposable {
         break;
       case 'rendered':
         break;
+      case 'copy':
+        void this.copy(m.format, m.text);
+        break;
+    }
+  }
+
+  /** Puts a table the webview serialised on the clipboard (the webview's own clipboard access is not reliable in every host). */
+  private async copy(format: 'csv' | 'numpy', text: string): Promise<void> {
+    try {
+      await vscode.env.clipboard.writeText(text);
+      vscode.window.setStatusBarMessage(`Loss Lens: table copied ${format === 'csv' ? 'as CSV' : 'as a NumPy literal'}`, 3000);
+    } catch (e) {
+      this.log?.error(`could not copy the table: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showWarningMessage('Loss Lens: could not copy the table to the clipboard.');
     }
   }
 

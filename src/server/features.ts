@@ -1,7 +1,7 @@
 import {
   CancellationToken, CodeAction, CodeActionKind, CodeActionParams, Hover, HoverParams, MarkupKind, TextEdit,
 } from 'vscode-languageserver';
-import type { PanelModel } from '../../webview/protocol';
+import { PANEL_CELLS, type PanelModel } from '../../webview/protocol';
 import { BudgetError } from '../core/errors';
 import { withBudget } from '../core/limits';
 import { explainAt, explainRange, explainText } from '../explain/explain';
@@ -13,8 +13,13 @@ import { offsetOf, Placed, rangeOf, sameRange, SOURCE } from './convert';
 import { CommandResult, EvaluateParams, ExplainParams } from './protocol';
 import { Located, Workspace } from './workspace';
 
-/** Hover time budget: the analysis is cached per version; this bounds the extra evaluation. */
-export const HOVER_BUDGET_MS = 40;
+/**
+ * Hover time budget: the analysis is cached per version; this bounds the extra evaluation (per-row
+ * losses, the probability table). The server runs off the editor's thread, so a hover that takes
+ * longer delays only itself; 40 ms (the budget while analysis ran on the extension host) left
+ * per-row values out on a busy machine or in the web worker.
+ */
+export const HOVER_BUDGET_MS = 250;
 /** A command may evaluate more than a hover, but never without a time budget. */
 export const COMMAND_BUDGET_MS = 2000;
 
@@ -113,19 +118,20 @@ export class Features {
   /** Explain Loss at Cursor. */
   async explain(params: ExplainParams, token: CancellationToken): Promise<CommandResult> {
     return this.command(params.textDocument.uri, token, (placed, opts) => {
-      const model = explainAt(placed.view.analysis!, offsetOf(placed, params.position), opts);
+      // The findings on the explained call (computed with the user's settings), named in the panel.
+      const model = explainAt(placed.view.analysis!, offsetOf(placed, params.position), { ...opts, findings: placed.view.findings() });
       return model ? { model } : { message: 'no loss call, softmax or array literal at the cursor.' };
     });
   }
 
-  private async command(uri: string, token: CancellationToken, f: (p: Placed, opts: { uri: string }) => CommandResult): Promise<CommandResult> {
+  private async command(uri: string, token: CancellationToken, f: (p: Placed, opts: { uri: string; tableCells: number }) => CommandResult): Promise<CommandResult> {
     let problem: string | undefined;
     const r = await this.withView(uri, token, (here, view) => {
       const cancelled = () => token.isCancellationRequested;
       const deadline = Date.now() + COMMAND_BUDGET_MS;
       view.analysis!.evaluator.setBudget(deadline, cancelled);
       try {
-        const out = withBudget({ deadline, isCancelled: cancelled }, () => f({ doc: here.doc, view }, { uri }));
+        const out = withBudget({ deadline, isCancelled: cancelled }, () => f({ doc: here.doc, view }, { uri, tableCells: PANEL_CELLS }));
         return out.model ? { model: inCell(view, out.model) } : out;
       } catch (e) {
         // Out of time, memory or cancelled: a sentence for the user, not a failed request.

@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as vscode from 'vscode';
 import type { FromPanel, PanelModel } from '../../webview/protocol';
-import { closeEverything, openFixture, panelMessages, rangeOf, screenshot, waitFor } from './helpers';
+import { closeEverything, codeOf, openFixture, panelMessages, rangeOf, screenshot, waitFor, waitForDiagnostics } from './helpers';
 
 type Rendered = Extract<FromPanel, { type: 'rendered' }>;
 
@@ -50,5 +50,48 @@ describe('Loss Lens in a real VS Code: the panel', () => {
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
     await screenshot('loss-lens-panel', ['iframe.webview.ready']);
     await vscode.commands.executeCommand('workbench.view.explorer');
+  });
+
+  it('1,000 classes: every class reaches the panel (top 5, label class, others); 2,000 rows are virtualised', async () => {
+    const ed = await openFixture('panel_tables.py');
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    const explain = async (needle: string): Promise<{ model: PanelModel; rendered: Rendered }> => {
+      const at = rangeOf(ed.document, needle).start.translate(0, 3);
+      ed.selection = new vscode.Selection(at, at);
+      const before = (await panelMessages()).received.length;
+      const model = await vscode.commands.executeCommand<PanelModel | undefined>('lossLens.explainLossAtCursor');
+      assert.ok(model, `Explain Loss at Cursor on ${needle}`);
+      return { model, rendered: await waitForRendered(before, model.title) };
+    };
+    const wide = await explain('softmax_cross_entropy_with_logits(labels=labels');
+    const t = wide.model.tables[0];
+    assert.equal(t.columns.length, 1000, 'all 1,000 classes are sent');
+    assert.deepEqual(t.rows.map((r) => [r.target, r.predicted, r.correct]), [[3, 3, true], [997, 10, false], [5, 5, true]]);
+    // Per-row loss -log(softmax): the hot class e^5 / (e^5 + 999), a cold one 1 / (e^5 + 999) (mpmath).
+    const loss = t.rows.map((r) => Number(r.loss!.value));
+    assert.ok(Math.abs(loss[0] - 2.04526521) < 1e-5 && Math.abs(loss[1] - 7.04526521) < 1e-5, `per-row losses ${loss}`);
+    assert.equal(wide.rendered.rows, 3);
+    await screenshot('loss-lens-panel-1000-classes', ['iframe.webview.ready']);
+
+    const long = await explain('sparse_softmax_cross_entropy_with_logits(labels=row_labels');
+    assert.equal(long.model.tables[0].rows.length, 2000, 'all 2,000 rows are sent');
+    assert.equal(long.rendered.rows, 2000);
+    assert.ok(long.rendered.domRows !== undefined && long.rendered.domRows > 0 && long.rendered.domRows < 120, `rows in the DOM: ${long.rendered.domRows}`);
+    await screenshot('loss-lens-panel-2000-rows', ['iframe.webview.ready']);
+    await vscode.commands.executeCommand('workbench.view.explorer');
+  });
+
+  it("a rule's code link opens its page rendered (Markdown preview), not the Markdown source in an editor", async () => {
+    const ed = await openFixture('double_softmax_torch.py');
+    const ds = await waitForDiagnostics(ed.document.uri, (x) => x.some((d) => codeOf(d) === 'LL101'), 'LL101');
+    const target = (ds.find((d) => codeOf(d) === 'LL101')!.code as { target: vscode.Uri }).target;
+    assert.equal(target.scheme, vscode.env.uriScheme, `the link goes to the extension's UriHandler: ${target.toString()}`);
+    await vscode.commands.executeCommand('vscode.open', target);
+    const preview = await waitFor('a Markdown preview of double-softmax.md', async () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType) && /double-softmax/.test(t.label)));
+    assert.ok(preview);
+    const sources = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && /double-softmax\.md$/.test(t.input.uri.path));
+    assert.deepEqual(sources.map((t) => t.label), [], 'no editable tab of the Markdown source');
+    await screenshot('rule-page', ['iframe.webview.ready']);
   });
 });

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FileAnalysis } from '../../../src/python/analyze';
 import { explainAt, explainRange, explainText } from '../../../src/explain/explain';
-import { PanelModel, TableModel, fromJsonNumber } from '../../../webview/protocol';
+import { PANEL_CELLS, PanelModel, TableModel, fromJsonNumber } from '../../../webview/protocol';
 import { analyse } from '../../helpers/parser';
 import { assertUlps } from '../../helpers/ulps';
 
@@ -181,21 +181,76 @@ describe('explain: PyTorch, Keras, optax snippets', () => {
     assert.ok(m.notes.some((n) => /does not reduce/.test(n)));
   });
 
-  it('a call that cannot be evaluated keeps what is known and says why', async () => {
+  it('a call whose inputs exist only at run time keeps what is known and says so calmly (not an error)', async () => {
     const m = (await lastLine('import torch.nn.functional as F\nloss = F.cross_entropy(model(x), y)\n'))!;
     assert.equal(m.kind, 'loss');
     assert.equal(m.function!.expects!.input, 'logits');
-    assert.match(m.error!, /'model' is not defined/);
+    assert.equal(m.error, null);
+    assert.match(m.runtimeOnly!, /'model' is not defined/);
     assert.deepEqual(m.tables, []);
+    const src = 'import torch.nn as nn\nimport torch.nn.functional as F\nclass Classifier(nn.Module):\n    def forward(self, x):\n        return x\nmodel = Classifier()\nfor x, y in loader:\n    out = model(x)\n    loss = F.cross_entropy(out, y)\n';
+    const c = explainAt(await analyse(src), src.indexOf('cross_entropy') + 3)!;
+    assert.equal(c.error, null);
+    assert.equal(c.runtimeOnly, 'model: the class Classifier is not callable here');
+    assert.deepEqual(c.notes, [], 'no second copy of the reason as a note');
+    assert.match(explainText(c), /^Inputs known only at run time \(` model: the class Classifier is not callable here `\)/m);
+    assert.doesNotMatch(explainText(c), /Not evaluated/);
   });
 
-  it('large arrays are capped with a note saying how much was left out', async () => {
+  it('a shape mismatch in known inputs stays an error', async () => {
+    const m = (await lastLine('import tensorflow as tf\nloss = tf.nn.softmax_cross_entropy_with_logits(labels=[[0.0, 1.0]], logits=[[1.0, 2.0, 3.0]])\n'))!;
+    assert.match(m.error!, /shape/);
+    assert.equal(m.runtimeOnly ?? null, null);
+  });
+
+  it('label smoothing is mentioned with its value; findings passed in are named', async () => {
+    const src = 'import torch\nimport torch.nn.functional as F\nloss = F.cross_entropy(torch.tensor([[1.0, 2.0, 0.5]]), torch.tensor([1]), label_smoothing=0.1)\n';
+    const at0 = src.indexOf('cross_entropy') + 3;
+    const m = explainAt(await analyse(src), at0, { findings: [{ start: at0 - 3, end: at0 + 10, code: 'LL101', rule: 'double-softmax', message: 'softmax applied twice.' }, { start: 0, end: 5, code: 'LL108', rule: 'deprecated-tf1-api', message: 'elsewhere' }] })!;
+    assert.ok(m.notes.some((n) => n === 'Label smoothing 0.1 is applied: each target row y becomes (1 - 0.1) * y + 0.1 / C (C = number of classes) before the loss.'), m.notes.join(' | '));
+    assert.deepEqual(m.findings, ['LL101 double-softmax: softmax applied twice.']);
+    assert.match(explainText(m), /^- ⚠ LL101 double\\-softmax\\: softmax applied twice\\.$/m);
+  });
+
+  it('zeros in a table cell read "0.0", not NumPy\'s in-array "0."; an expression hover says "Value" once', async () => {
+    const m = (await lastLine('import numpy as np\nx = np.array([[0.0, 1.0], [2.5, 0.0]])\n'))!;
+    assert.deepEqual(m.tables[0].rows.map((r) => r.cells.map((c) => c.text)), [['0.0', '1.0'], ['2.5', '0.0']]);
+    assert.equal(m.value!.text, '[[0.  1. ]\n [2.5 0. ]]', 'the printed value keeps NumPy\'s form');
+    const e = (await lastLine('import numpy as np\nx = np.array([1.0, 2.0])\ny = x * 2\n'))!;
+    const text = explainText(e);
+    assert.equal(text.match(/Value/g)?.length ?? 0, 1, text);
+  });
+
+  it("a hover's tables are capped at 10,000 cells (every column, then the rows that fit), with a note saying how much was left out", async () => {
     const m = (await lastLine('import numpy as np\nx = np.array([' + Array(300).fill(`[${Array(60).fill('0.5').join(', ')}]`).join(', ') + '])\n'))!;
     const t = m.tables[0];
-    assert.equal(t.rows.length, 200);
-    assert.equal(t.columns.length, 50);
+    assert.equal(t.columns.length, 60);
+    assert.equal(t.rows.length, 166); // floor(10000 / 60)
     assert.equal(t.totalRows, 300);
-    assert.match(t.omitted!, /100 more rows and 10 more columns/);
+    assert.match(t.omitted!, /^134 more rows not shown/);
+  });
+
+  it("the panel's model (tableCells: PANEL_CELLS) carries every row and 1,000 classes", async () => {
+    const src = 'import numpy as np\nx = np.array([' + Array(300).fill(`[${Array(60).fill('0.5').join(', ')}]`).join(', ') + '])\n';
+    const body = src.trimEnd();
+    const m = explainAt(await analyse(src), body.length - body.split('\n').pop()!.length + 2, { tableCells: PANEL_CELLS })!;
+    assert.equal(m.tables[0].rows.length, 300);
+    assert.equal(m.tables[0].columns.length, 60);
+    assert.equal(m.tables[0].omitted, null);
+    // 200 rows x 1,000 classes: every class, and the rows that fit in PANEL_CELLS (formatted in blocks: no stack overflow).
+    const labels = Array.from({ length: 200 }, (_, i) => (i * 37) % 1000).join(', ');
+    const big = `import tensorflow as tf\nloss = tf.nn.softmax_cross_entropy_with_logits(labels=tf.one_hot([${labels}], 1000), logits=tf.one_hot([${labels}], 1000) * 3.0)\n`;
+    const b = explainAt(await analyse(big), big.indexOf('softmax_cross') + 3, { tableCells: PANEL_CELLS })!;
+    assert.equal(b.tables[0].columns.length, 1000);
+    assert.equal(b.tables[0].rows.length, PANEL_CELLS / 1000);
+    assert.match(b.tables[0].omitted!, /^150 more rows not shown/);
+    // Row 1's label is 37: softmax(3 * one_hot) gives e^3 / (e^3 + 999) there (mpmath: 0.0197093729...), 1 / (e^3 + 999) elsewhere.
+    assert.ok(Math.abs(Number(b.tables[0].rows[1].cells[37].value) - 0.0197093730) < 1e-8, String(b.tables[0].rows[1].cells[37].value));
+    const wide = 'import tensorflow as tf\nloss = tf.nn.softmax_cross_entropy_with_logits(labels=tf.one_hot([3, 997], 1000), logits=tf.one_hot([3, 10], 1000) * 5.0)\n';
+    const w = explainAt(await analyse(wide), wide.indexOf('softmax_cross') + 3, { tableCells: PANEL_CELLS })!;
+    const p = w.tables[0];
+    assert.equal(p.columns.length, 1000);
+    assert.deepEqual(p.rows.map((r) => [r.predicted, r.target, r.correct]), [[3, 3, true], [10, 997, false]]);
   });
 });
 

@@ -39,7 +39,7 @@ describe('losslens server --stdio, driven by an LSP client over stdio', function
     assert.ok(fs.existsSync(new URL(d.codeDescription!.href)), 'the linked page exists');
     assert.equal(s.published.find((p) => p.uri === uri)!.version, 1, 'diagnostics carry the version they were computed for');
 
-    // A hover has a 40 ms budget: a cold one may leave parts out; values computed stay cached, so
+    // A hover has a 250 ms budget: a cold one may leave parts out; values computed stay cached, so
     // the hovers an editor sends as the mouse moves complete it.
     let text = '';
     for (let i = 0; i < 20 && !/LL101 double-softmax/.test(text); i++) {
@@ -77,7 +77,7 @@ describe('losslens server --stdio, driven by an LSP client over stdio', function
       return { line: before.length - 1, character: before[before.length - 1].length };
     };
     await s.diagnostics(uri); // analysed, as in an editor before the mouse gets there
-    // A hover has a 40 ms budget; on a busy machine the first one may give up, the next ones are warm.
+    // A hover has a 250 ms budget; on a busy machine the first one may give up, the next ones are warm.
     let hover: Hover | null = null;
     for (let i = 0; i < 20 && !hover; i++) hover = (await s.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: at('[[1.0, 2.0, 3.0]', 3) })) as Hover | null;
     assert.ok(hover, 'a hover on the array literal');

@@ -16,23 +16,28 @@ describe('webview view description (webview/view.ts)', () => {
   it('rows = examples, columns = classes, then loss, argmax, label and right/wrong in words', async () => {
     const v = describeModel(await seedModel(30, 3));
     const t = v.tables[0];
-    assert.deepEqual(t.head, ['Pr(class 0)', 'Pr(class 1)', 'Pr(class 2)', 'loss', 'argmax', 'label', 'result']);
+    // label, argmax, verdict and loss first, sticky (s1..s4), then the classes.
+    assert.deepEqual(t.head.map((h) => h.text), ['label', 'argmax', 'result', 'loss', 'Pr(class 0)', 'Pr(class 1)', 'Pr(class 2)']);
+    assert.deepEqual(t.head.map((h) => h.classes.find((c) => /^s\d$/.test(c)) ?? ''), ['s1', 's2', 's3', 's4', '', '', '']);
     assert.deepEqual(t.rows.map((r) => r.header), ['row 0', 'row 1']);
-    assert.deepEqual(t.rows[0].cells.map((c) => c.text), ['0.227863', '0.61939586', '0.15274114', '0.4790107', '1', '1', '✓ right']);
-    assert.deepEqual(t.rows[1].cells.slice(-3).map((c) => c.text), ['0', '2', '✗ wrong']);
-    assert.ok(t.rows[0].cells[6].classes.includes('right'));
-    assert.ok(t.rows[1].cells[6].classes.includes('wrong'));
-    assert.ok(t.rows[0].cells[1].classes.includes('max'), 'the argmax cell is marked');
+    assert.deepEqual(t.rows[0].cells.map((c) => c.text), ['1', '1', '✓ right', '0.4790107', '0.227863', '0.61939586', '0.15274114']);
+    assert.deepEqual(t.rows[1].cells.slice(0, 3).map((c) => c.text), ['2', '0', '✗ wrong']);
+    assert.ok(t.rows[0].cells[2].classes.includes('right'));
+    assert.ok(t.rows[1].cells[2].classes.includes('wrong'));
+    assert.ok(t.rows[0].cells[5].classes.includes('max'), 'the argmax cell is marked');
+    // Heat map: tenths of the probability (0.2279 -> h2, 0.6194 -> h6, 0.1527 -> h2).
+    assert.deepEqual(t.rows[0].cells.slice(4).map((c) => c.classes.find((k) => /^h\d+$/.test(k))), ['h2', 'h6', 'h2']);
+    assert.equal(t.classes, null, '3 classes: no top-k summary');
     assert.equal(v.rowCount, 2);
     assert.match(v.reduced!.description, /mean over 2 rows/);
     assert.deepEqual(v.source, { label: 'seed long.py, line 30', uri: 'file:///work/seed%20long.py', line: 30, expression: v.source!.expression });
-    assert.deepEqual(v.facts, ['TensorFlow', 'float64', 'shape [2]']);
+    assert.deepEqual(v.facts, ['TensorFlow', 'result float64, shape [2]']);
   });
 
   it('the naive-vs-stable comparison becomes a table with the difference in ulps', async () => {
     const v = describeModel(await seedModel(18, 2));
     const c = v.comparison!;
-    assert.deepEqual(c.table.head, ['as written', 'fused, stable', 'difference']);
+    assert.deepEqual(c.table.head.map((h) => h.text), ['as written', 'fused, stable', 'difference']);
     assert.equal(c.table.rows.length, 2);
     assert.match(c.table.rows[0].cells[2].text, /^\d+(\.\d)? ulps?$/);
   });
@@ -47,7 +52,7 @@ describe('webview view description (webview/view.ts)', () => {
     assert.equal(v.source, null, 'no reveal link without a uri');
     assert.equal(v.error, 'why');
     assert.deepEqual(v.tables[0].rows[0].cells[0].classes, ['num', 'nonfinite']);
-    assert.deepEqual(v.tables[0].head, ['[0]']);
+    assert.deepEqual(v.tables[0].head.map((h) => h.text), ['[0]']);
   });
 
   it('the protocol guards accept what the two sides send and reject the rest', async () => {
