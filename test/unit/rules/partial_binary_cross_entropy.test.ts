@@ -89,6 +89,9 @@ describe('rule partial-binary-cross-entropy (LL104)', () => {
       'import torch\nloss = -(t * z.sigmoid().log() + (1 - t) * (-z).sigmoid().log()).mean()\n',
       'import torch\nloss = -(t * torch.log(torch.sigmoid(z)) + (1 - t) * torch.log(torch.sigmoid(-z))).sum(dim=1)\n',
       'import tensorflow as tf\nloss = -tf.reduce_mean(y * tf.math.log(tf.sigmoid(a)) + (1. - y) * tf.math.log(tf.sigmoid(-(a))))\n',
+      // the negative term as log_sigmoid(-z) = log(1 - sigmoid(z)), in the same statement or added later
+      'import torch\nimport torch.nn.functional as F\nloss = -(t * torch.log(torch.sigmoid(z)) + (1 - t) * F.logsigmoid(-z)).mean()\n',
+      'import tensorflow as tf\npos = y * tf.math.log(tf.sigmoid(a))\nneg = (1 - y) * tf.math.log_sigmoid(-a)\nloss = -tf.reduce_mean(pos + neg)\n',
     ];
     for (const s of silent) assert.equal((await pbce(s)).length, 0, s);
   });
@@ -102,5 +105,12 @@ describe('rule partial-binary-cross-entropy (LL104)', () => {
     assert.equal(f.length, 1);
     assert.equal(lineOf(alone, f[0].start), 2);
     assert.ok(!f[0].message.includes('1 - 1 -'), f[0].message);
+  });
+
+  it('log_sigmoid of other logits, or of the same logits without the minus, is not the negative term', async () => {
+    for (const s of [
+      'import torch\nimport torch.nn.functional as F\nloss = -(t * torch.log(torch.sigmoid(z)) + (1 - t) * F.logsigmoid(-w)).mean()\n',
+      'import torch\nimport torch.nn.functional as F\nloss = -(t * torch.log(torch.sigmoid(z)) + (1 - t) * F.logsigmoid(z)).mean()\n',
+    ]) assert.equal((await pbce(s)).length, 1, s);
   });
 });
