@@ -91,8 +91,19 @@ function negativeTermIn(ctx: RuleContext, root: Node, src: ProbabilitySource): b
     const s = lc ? probabilitySource(ctx, lc.arg) : undefined;
     // log(1 - q), or log1p(-q) whose argument q is not complemented.
     if (s && s.complement === !!plain && (s.act.node.id === src.act.node.id || normal(textOf(ctx, s.input)) === normal(textOf(ctx, src.input)))) return true;
+    if (isLogSigmoidOfNegated(ctx, c, src)) return true;
   }
   return false;
+}
+
+/** log_sigmoid(-z) (F.logsigmoid, tf.math.log_sigmoid, jax.nn.log_sigmoid): log(1 - sigmoid(z)) written stably. */
+function isLogSigmoidOfNegated(ctx: RuleContext, c: Node, src: ProbabilitySource): boolean {
+  const site = ctx.site(c);
+  if (!site?.roles.includes('log_sigmoid')) return false;
+  const arg = site.kind === 'method' ? site.receiver : site.args.get('x') ?? site.args.get('input') ?? site.positional[0];
+  if (!arg) return false;
+  const { inner, negations } = stripSign(arg);
+  return negations.length % 2 === 1 && normal(textOf(ctx, inner)) === normal(textOf(ctx, src.input));
 }
 
 /** log1p(-q): the other way to write log(1 - q). */

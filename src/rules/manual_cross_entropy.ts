@@ -3,7 +3,7 @@ import { RuleContext } from './context';
 import { explainSigmoidCE, explainSoftmaxCE } from './explain_ce';
 import { Plan, frameworkFor, fusedSoftmaxName, fusedSigmoidCE, fusedSoftmaxCE, logSoftmaxOf, planFused, replaceWithLoss, short } from './fix_text';
 import {
-  LogCall, LogProduct, ProbabilitySource, Step, climb, enclosingProduct, logCall, probabilitySource, softmaxAxis, topOf,
+  LogCall, LogProduct, ProbabilitySource, Step, climb, enclosingProduct, inReferenceFormula, logCall, probabilitySource, softmaxAxis, topOf,
 } from './patterns';
 import { binaryForm } from './binary_terms';
 import { Draft, Rule, span, textOf } from './rule';
@@ -27,7 +27,7 @@ export const manualCrossEntropy: Rule = {
     for (const site of ctx.callsWithRole('log')) {
       const log = logCall(ctx, site.node);
       const src = log ? probabilitySource(ctx, log.arg) : undefined;
-      if (!log || !src || src.complement) continue;
+      if (!log || !src || src.complement || inReferenceFormula(site.node)) continue;
       const product = enclosingProduct(ctx, site.node);
       let d: Draft | undefined;
       // A bare log(softmax) is reported only unguarded: with a clip or eps the author chose the trade-off.

@@ -3,7 +3,7 @@ import { sigmoidCrossEntropyWithLogits } from '../core/losses/tf_nn';
 import { RuleContext } from './context';
 import { show, smallValue } from './explain_ce';
 import { frameworkFor, fusedSigmoidCE, replaceWithLoss, short } from './fix_text';
-import { LogProduct, ProbabilitySource, climb, enclosingProduct, logCall, probabilitySource, topOf } from './patterns';
+import { LogProduct, ProbabilitySource, climb, enclosingProduct, inReferenceFormula, logCall, probabilitySource, topOf } from './patterns';
 import { binaryForm, hasNegativeTerm } from './binary_terms';
 import { Draft, Rule, span, textOf } from './rule';
 import { Explanation, TextEdit } from './types';
@@ -25,7 +25,7 @@ export const partialBinaryCrossEntropy: Rule = {
     for (const site of ctx.callsWithRole('log')) {
       const log = logCall(ctx, site.node);
       const src = log ? probabilitySource(ctx, log.arg) : undefined;
-      if (!log || !src || src.activation !== 'sigmoid' || src.complement) continue;
+      if (!log || !src || src.activation !== 'sigmoid' || src.complement || inReferenceFormula(site.node)) continue;
       const product = enclosingProduct(ctx, site.node);
       if (!product || binaryForm(ctx, product, src) || hasNegativeTerm(ctx, product.node, src)) continue;
       out.push(finding(ctx, product, src));

@@ -111,7 +111,7 @@ export interface ProbabilitySource {
   activation: 'softmax' | 'sigmoid';
   /** The activation's input (the logits). */
   input: Node;
-  /** True for `1 - q`. */
+  /** True for `1 - q`, and for `sigmoid(-z)` (which is `1 - sigmoid(z)`). */
   complement: boolean;
   /** How the author kept the log finite, if they did. */
   guard?: 'eps' | 'clip';
@@ -129,8 +129,12 @@ export function probabilitySource(ctx: RuleContext, n: Node): ProbabilitySource 
       const site = ctx.site(d);
       const activation = site?.roles.includes('softmax') ? 'softmax' : site?.roles.includes('sigmoid') ? 'sigmoid' : undefined;
       if (site && activation) {
-        const input = activationInput(site);
-        return input ? { act: site, activation, input, complement, guard } : undefined;
+        const raw = activationInput(site);
+        if (!raw) return undefined;
+        // sigmoid(-z) = 1 - sigmoid(z): the complement written on the logits, as in (-z).sigmoid().
+        const signed = activation === 'sigmoid' ? stripSign(raw) : undefined;
+        if (signed && signed.negations.length % 2 === 1) return { act: site, activation, input: signed.inner, complement: !complement, guard };
+        return { act: site, activation, input: raw, complement, guard };
       }
       const clipped = clipInput(ctx, d);
       if (!clipped) return undefined;
@@ -300,4 +304,29 @@ export function sameAxis(a: Axis, b: Axis, rank?: number): boolean {
   if (a === b) return true;
   const r = rank ?? 2;
   return (a < 0 ? a + r : a) === (b < 0 ? b + r : b);
+}
+
+// ---- Deliberate reference formulas ----
+
+/** A name that marks a test oracle: reference_fn=, ref_loss, expected, _reference, oracle. */
+const REFERENCE_NAME = /(^|_)(ref|reference|expected|oracle)(_|$)/i;
+
+/**
+ * Whether `n` sits in a deliberate reference formula: a lambda or function given or bound to a
+ * name that says so (`reference_fn=lambda i, t: -(t * i.log() + ...)`, `def ref_bce(...)`,
+ * `expected = -(y * np.log(p)).sum()`). Test suites write the textbook formula on purpose to
+ * compare a library's fused loss against it; a stability warning there is an alarm on correct code.
+ */
+export function inReferenceFormula(n: Node): boolean {
+  for (let p: Node | null = n; p; p = p.parent) {
+    if (p.type === 'function_definition' && REFERENCE_NAME.test(p.childForFieldName('name')?.text ?? '')) return true;
+    if (p.type === 'keyword_argument' && REFERENCE_NAME.test(p.childForFieldName('name')?.text ?? '')) return true;
+    if (p.type === 'assignment') {
+      const left = p.childForFieldName('left');
+      const name = left?.type === 'attribute' ? left.childForFieldName('attribute')?.text : left?.type === 'identifier' ? left.text : undefined;
+      if (name && REFERENCE_NAME.test(name)) return true;
+    }
+    if (p.type === 'class_definition' || p.type === 'module') return false;
+  }
+  return false;
 }

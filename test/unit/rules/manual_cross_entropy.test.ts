@@ -217,7 +217,27 @@ describe('rule manual-cross-entropy (LL103)', () => {
       'import torch.nn.functional as F\nloss = F.cross_entropy(z, y)\n',
       // binary terms of different sigmoids
       'import tensorflow as tf\nloss = -(p * tf.log(tf.sigmoid(a)) + (1 - p) * tf.log(1 - tf.sigmoid(b)))\n',
+      // deliberate reference formulas a test compares a fused loss against
+      'import torch\ncase = dict(name="BCE", reference_fn=lambda i, t: -(t * torch.sigmoid(i).log() + (1 - t) * (1 - torch.sigmoid(i)).log()))\n',
+      'import numpy as np\ndef ref_softmax_xent(x, y):\n    p = np.exp(x) / np.exp(x).sum(1, keepdims=True)\n    return -(y * np.log(p)).sum(1)\n',
+      'import torch\nexpected = -(y * torch.log(torch.softmax(z, dim=1))).sum(1)\nassert torch.allclose(torch.nn.functional.cross_entropy(z, y, reduction="none"), expected)\n',
     ];
     for (const s of silent) assert.equal((await mce(s)).length, 0, s);
+  });
+
+  it('names that only contain "ref" or "expected" inside a word do not exempt a training loss', async () => {
+    for (const s of [
+      'import torch\nprefetch_loss = -(y * torch.log(torch.softmax(z, dim=1))).sum(1).mean()\n',
+      'import torch\ndef unexpectedly(z, y):\n    return -(y * torch.log(torch.softmax(z, dim=1))).sum(1).mean()\n',
+      'import torch\nreferee = lambda z, y: -(y * torch.log(torch.softmax(z, dim=1))).sum(1).mean()\n',
+    ]) assert.equal((await mce(s)).length, 1, s);
+  });
+
+  it('the sigmoid(-z) form of the negative term is read as 1 - sigmoid(z): the full unstable binary form is reported once', async () => {
+    const src = 'import torch\nloss = -(t * z.sigmoid().log() + (1 - t) * (-z).sigmoid().log()).mean()\n';
+    const f = await mce(src);
+    assert.equal(f.length, 1);
+    assert.match(f[0].message, /^Binary cross-entropy written by hand/);
+    assert.equal((await check(src)).filter((x) => x.rule === 'partial-binary-cross-entropy').length, 0);
   });
 });

@@ -85,7 +85,32 @@ describe('rule partial-binary-cross-entropy (LL104)', () => {
       'import tensorflow as tf\nq = tf.sigmoid(z)\npos = p * tf.log(q)\nneg = (1 - p) * tf.log(1 - q)\nloss = -tf.reduce_mean(pos + neg)\n',
       // a log of a sigmoid that is not a y*log(q) product
       'import torch\nls = torch.log(torch.sigmoid(z))\n',
+      // the negative term written as sigmoid(-z) = 1 - sigmoid(z), as a method and as a function
+      'import torch\nloss = -(t * z.sigmoid().log() + (1 - t) * (-z).sigmoid().log()).mean()\n',
+      'import torch\nloss = -(t * torch.log(torch.sigmoid(z)) + (1 - t) * torch.log(torch.sigmoid(-z))).sum(dim=1)\n',
+      'import tensorflow as tf\nloss = -tf.reduce_mean(y * tf.math.log(tf.sigmoid(a)) + (1. - y) * tf.math.log(tf.sigmoid(-(a))))\n',
+      // the negative term as log_sigmoid(-z) = log(1 - sigmoid(z)), in the same statement or added later
+      'import torch\nimport torch.nn.functional as F\nloss = -(t * torch.log(torch.sigmoid(z)) + (1 - t) * F.logsigmoid(-z)).mean()\n',
+      'import tensorflow as tf\npos = y * tf.math.log(tf.sigmoid(a))\nneg = (1 - y) * tf.math.log_sigmoid(-a)\nloss = -tf.reduce_mean(pos + neg)\n',
     ];
     for (const s of silent) assert.equal((await pbce(s)).length, 0, s);
+  });
+
+  it('sigmoid(-w) of other logits is not the complement of sigmoid(z): the positive term still fires, and the negative term alone is not misread as (1 - 1 - t)', async () => {
+    const other = 'import torch\nloss = -(t * torch.sigmoid(z).log() + (1 - t) * torch.sigmoid(-w).log()).mean()\n';
+    // binaryForm sees a log(1 - q) partner that does not match: 'other', which this rule leaves alone (as before).
+    assert.equal((await pbce(other)).length, 0);
+    const alone = 'import torch\nloss = -(y * torch.log(torch.sigmoid(z))).mean()\nneg = -((1 - y) * torch.log(torch.sigmoid(-z))).mean()\n';
+    const f = await pbce(alone);
+    assert.equal(f.length, 1);
+    assert.equal(lineOf(alone, f[0].start), 2);
+    assert.ok(!f[0].message.includes('1 - 1 -'), f[0].message);
+  });
+
+  it('log_sigmoid of other logits, or of the same logits without the minus, is not the negative term', async () => {
+    for (const s of [
+      'import torch\nimport torch.nn.functional as F\nloss = -(t * torch.log(torch.sigmoid(z)) + (1 - t) * F.logsigmoid(-w)).mean()\n',
+      'import torch\nimport torch.nn.functional as F\nloss = -(t * torch.log(torch.sigmoid(z)) + (1 - t) * F.logsigmoid(z)).mean()\n',
+    ]) assert.equal((await pbce(s)).length, 1, s);
   });
 });
