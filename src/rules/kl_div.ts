@@ -17,7 +17,8 @@ const KL_CLASS = 'torch.nn.KLDivLoss';
  *    the batch: the value is KL / C and its gradient C times too small. 'batchmean' is the
  *    mathematical KL (PyTorch's own docs and runtime warning say so).
  * Both are reported only when the analysis knows: the input's kind from its producer, the
- * reduction from a literal or its absence (never when size_average/reduce or **kwargs are given).
+ * reduction from a literal or its absence (never when size_average/reduce or **kwargs are given),
+ * and only when the input or target comes from a softmax / log_softmax (a class axis exists).
  */
 export const klDiv: Rule = {
   name: 'kl-div',
@@ -35,7 +36,7 @@ export const klDiv: Rule = {
       }
       // The reduction is configured where the loss is made: the F.kl_div call or the KLDivLoss(...) construction.
       if (isFn || (site.kind === 'class' && site.qualname === KL_CLASS)) {
-        const d = meanReduction(ctx, site);
+        const d = overClasses(ctx, site) ? meanReduction(ctx, site) : undefined;
         if (d) out.push(d);
       }
     }
@@ -59,6 +60,21 @@ function inputFinding(ctx: RuleContext, site: CallSite, input: Node): Draft[] {
     related: relatedOf(ctx, v, 'the softmax applied here'),
     fixes,
   }];
+}
+
+/**
+ * Whether the KL is known to run over a class axis: its input or target (at the F.kl_div call, or
+ * at a call of the KLDivLoss object this constructor makes) comes from a softmax / log_softmax.
+ * Without that the input may be one score per example (1-D), where 'mean' and 'batchmean' agree.
+ */
+function overClasses(ctx: RuleContext, site: CallSite): boolean {
+  const uses = site.kind === 'class' ? ctx.calls().filter((c) => c.kind === 'object' && c.ctor?.node.id === site.node.id) : [site];
+  return uses.some((u) => ['input', 'target'].some((p) => {
+    const n = u.args.get(p);
+    if (!n) return false;
+    const v = ctx.value(n);
+    return (v.kind === 'probs' || v.kind === 'logProbs') && !v.incomplete && !v.sliced;
+  }));
 }
 
 /** reduction='mean' (given or by default) on F.kl_div / nn.KLDivLoss, with a fix to 'batchmean'. */

@@ -31,11 +31,11 @@ describe('rule kl-div (LL112)', () => {
 
   it("reduction='mean' by default or written: reported where it is configured, unsafe fix to 'batchmean'", async () => {
     const cases: [string, string, string][] = [
-      ['crit = nn.KLDivLoss()\n', 'nn.KLDivLoss()', "crit = nn.KLDivLoss(reduction='batchmean')"],
-      ['crit = nn.KLDivLoss(log_target=True)\n', 'nn.KLDivLoss(log_target=True)', "crit = nn.KLDivLoss(log_target=True, reduction='batchmean')"],
-      ["crit = nn.KLDivLoss(reduction='mean')\n", "'mean'", "crit = nn.KLDivLoss(reduction='batchmean')"],
-      ['l = F.kl_div(lp, q)\n', 'F.kl_div(lp, q)', "l = F.kl_div(lp, q, reduction='batchmean')"],
-      ['l = torch.kl_div(lp, q, reduction="mean")\n', '"mean"', "l = torch.kl_div(lp, q, reduction='batchmean')"],
+      ['crit = nn.KLDivLoss()\nl = crit(F.log_softmax(s, 1), q)\n', 'nn.KLDivLoss()', "crit = nn.KLDivLoss(reduction='batchmean')"],
+      ['crit = nn.KLDivLoss(log_target=True)\nl = crit(lp, F.log_softmax(t, 1))\n', 'nn.KLDivLoss(log_target=True)', "crit = nn.KLDivLoss(log_target=True, reduction='batchmean')"],
+      ["crit = nn.KLDivLoss(reduction='mean')\nl = crit(lp, torch.softmax(t, -1))\n", "'mean'", "crit = nn.KLDivLoss(reduction='batchmean')"],
+      ['l = F.kl_div(F.log_softmax(s, 1), q)\n', 'F.kl_div(F.log_softmax(s, 1), q)', "l = F.kl_div(F.log_softmax(s, 1), q, reduction='batchmean')"],
+      ['l = torch.kl_div(lp, F.softmax(t, 1), reduction="mean")\n', '"mean"', "l = torch.kl_div(lp, F.softmax(t, 1), reduction='batchmean')"],
     ];
     for (const [line, at, after] of cases) {
       const src = HEAD + line;
@@ -50,7 +50,7 @@ describe('rule kl-div (LL112)', () => {
     }
   });
 
-  it('silent on log-probabilities, other or unknown reductions, legacy flags, **kwargs, and a mean kept in a constant is reported without an edit', async () => {
+  it('silent on log-probabilities, other or unknown reductions, no softmax in sight, legacy flags, **kwargs, and a mean kept in a constant is reported without an edit', async () => {
     const silent = [
       "l = F.kl_div(F.log_softmax(s, 1), q, reduction='batchmean')",
       "l = F.kl_div(torch.log(F.softmax(s, 1)), q, reduction='sum')",
@@ -59,10 +59,13 @@ describe('rule kl-div (LL112)', () => {
       'l = F.kl_div(lp, q, size_average=False)',
       'l = F.kl_div(lp, q, **kw)',
       "crit = nn.KLDivLoss(None, None, 'sum')",
+      // No softmax in sight: the input may be one score per example (1-D), where 'mean' is 'batchmean'.
+      'l = F.kl_div(lp, q)',
+      'crit = nn.KLDivLoss()\nl = crit(scores_pos, label_pos)',
       "crit = nn.KLDivLoss(reduction='batchmean')\nl = crit(F.log_softmax(s, -1), F.softmax(t, -1))",
     ];
     for (const line of silent) assert.deepEqual(await kl(`${HEAD}${line}\n`), [], line);
-    const f = await kl(`${HEAD}R = 'mean'\nl = F.kl_div(lp, q, reduction=R)\n`);
+    const f = await kl(`${HEAD}R = 'mean'\nl = F.kl_div(F.log_softmax(s, 1), q, reduction=R)\n`);
     assert.equal(f.length, 1);
     assert.deepEqual(f[0].fixes, []);
   });
