@@ -12,6 +12,7 @@ import { deprecatedTf1Api } from './deprecated_tf1_api';
 import { nllExpectsLogProbs } from './nll_expects_log_probs';
 import { logitsIntoProbabilityLoss } from './logits_into_probability_loss';
 import { multiclassMultilabel } from './multiclass_multilabel';
+import { klDiv } from './kl_div';
 import { Rule } from './rule';
 import { applySuppressions, commentsOf } from './suppression';
 import { Finding, RuleName, Severity } from './types';
@@ -20,7 +21,7 @@ export type { Finding, RuleName, Severity } from './types';
 export { RuleContext } from './context';
 
 /** Every rule, in code order. Each lives in its own file. */
-export const RULES: Rule[] = [doubleSoftmax, doubleSigmoid, manualCrossEntropy, partialBinaryCrossEntropy, logOfLogits, positionalLossArguments, oneHotOfOneHot, deprecatedTf1Api, nllExpectsLogProbs, logitsIntoProbabilityLoss, multiclassMultilabel];
+export const RULES: Rule[] = [doubleSoftmax, doubleSigmoid, manualCrossEntropy, partialBinaryCrossEntropy, logOfLogits, positionalLossArguments, oneHotOfOneHot, deprecatedTf1Api, nllExpectsLogProbs, logitsIntoProbabilityLoss, multiclassMultilabel, klDiv];
 
 export interface RunOptions extends RuleOptions {
   /** Severity per rule, or 'off'; rules not listed use their default. */

@@ -16,7 +16,8 @@ export type RuleName =
   | 'deprecated-tf1-api'
   | 'nll-expects-log-probs'
   | 'logits-into-probability-loss'
-  | 'multiclass-multilabel';
+  | 'multiclass-multilabel'
+  | 'kl-div';
 
 export interface Span {
   start: number;

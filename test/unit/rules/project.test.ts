@@ -10,7 +10,7 @@ import { applyEdits, getParser } from '../../helpers/parser';
 
 const ROOT = path.join(__dirname, '../../fixtures/project').split(path.sep).join('/');
 /** The codes of the rules that read the project-wide analysis. */
-const CODES = new Set(['LL101', 'LL102', 'LL109', 'LL110', 'LL111']);
+const CODES = new Set(['LL101', 'LL102', 'LL109', 'LL110', 'LL111', 'LL112']);
 
 function listFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
