@@ -73,7 +73,8 @@ export class AnalysisCache {
 
   constructor(
     private readonly parser: PythonParser,
-    private readonly rules: () => RunOptions,
+    /** The rule options for a document or notebook uri (VS Code settings over its project configuration). */
+    private readonly rules: (uri: string) => RunOptions,
     private readonly log: (msg: string) => void = () => undefined,
   ) {}
 
@@ -179,7 +180,7 @@ export class AnalysisCache {
     const deadline = t0 + ANALYSIS_BUDGET_MS;
     ev.setBudget(deadline);
     try {
-      e.findings = withBudget({ deadline }, () => runRules(e.analysis!, { ...this.rules(), explain: false }));
+      e.findings = withBudget({ deadline }, () => runRules(e.analysis!, { ...this.rules(label), explain: false }));
     } catch (err) {
       // Not cached: a budget error (time, memory, cancellation) says nothing about the file, and
       // the next run tries again.

@@ -23,7 +23,8 @@ const CODES = new Set(RULES.map((r) => r.code));
 export interface FeatureHost {
   workspace: Workspace;
   cache: AnalysisCache;
-  rules(): RunOptions;
+  /** The rule options for a document or notebook uri. */
+  rules(uri: string): RunOptions;
   ready(): Promise<void>;
   busy(target: { uri: string; version: number } | null): Promise<void>;
   quarantined(target: { uri: string; version: number }): boolean;
@@ -63,7 +64,7 @@ export class Features {
         const findings = view.hasFindings() ? view.findings().filter((f) => f.start <= offset && offset <= f.end) : [];
         if (findings.length) {
           attempt(() => {
-            const explained = runRules(analysis, { ...this.host.rules(), explain: offset, only: findings.map((f) => f.rule) });
+            const explained = runRules(analysis, { ...this.host.rules(here.target.uri), explain: offset, only: findings.map((f) => f.rule) });
             for (const f of explained) if (f.explanation && f.start <= offset && offset <= f.end) parts.push(findingText(f, f.explanation));
           });
         }

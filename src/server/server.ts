@@ -1,5 +1,6 @@
 import {
-  CodeActionKind, Connection, DidChangeConfigurationNotification, InitializeParams, InitializeResult, TextDocumentSyncKind,
+  CodeActionKind, Connection, DidChangeConfigurationNotification, InitializeParams, InitializeResult, MessageType, ShowMessageNotification,
+  TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import type { ParserAssets } from '../python/parser';
 import { PythonParser } from '../python/parser';
@@ -7,6 +8,7 @@ import { AnalysisCache } from './analysis';
 import { DiagnosticsScheduler } from './diagnostics';
 import { Features } from './features';
 import { BusyNotification, EvaluateRequest, ExplainRequest, InitOptions, StatusRequest } from './protocol';
+import { CONFIG_FILE_NAMES, ConfigAccess, ProjectConfig } from './project_config';
 import { parseSettings, Settings } from './settings';
 import { Workspace } from './workspace';
 
@@ -19,6 +21,8 @@ export interface ServerPlatform {
   pid?: number;
   /** The heap limit in MiB, where the platform can tell. */
   heapLimitMiB?: () => number;
+  /** Reading the project's configuration files (Node); absent in the web worker, which has no file system. */
+  configAccess?: ConfigAccess;
 }
 
 /** Yields to the event loop, so a notification just sent is written and newer messages (changes, cancellations) are read. */
@@ -39,6 +43,12 @@ export function startServer(connection: Connection, platform: ServerPlatform): v
   const ready = () => settingsReady;
   let cache: AnalysisCache | undefined;
   const log = (msg: string) => connection.console.log(msg);
+  const project = new ProjectConfig(platform.configAccess, (msg) => {
+    log(msg);
+    // A notification, not window/showMessageRequest: nothing waits for the user's answer.
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: msg });
+  });
+  const rulesFor = (uri: string) => project.optionsFor(uri, settings.rules);
 
   const workspace = new Workspace((uri, version, changes) => {
     cache?.trackEdits(uri, version, changes);
@@ -60,13 +70,13 @@ export function startServer(connection: Connection, platform: ServerPlatform): v
     if (Array.isArray(init.quarantine)) quarantine = init.quarantine.filter((q) => typeof q?.uri === 'string' && typeof q?.version === 'number');
     canPullConfiguration = !!params.capabilities.workspace?.configuration;
     const parser = await PythonParser.create(await platform.parserAssets(init));
-    const c = new AnalysisCache(parser, () => settings.rules, (m) => connection.tracer.log(m));
+    const c = new AnalysisCache(parser, rulesFor, (m) => connection.tracer.log(m));
     cache = c;
     scheduler = new DiagnosticsScheduler({
       workspace, cache: c, docsBase: () => docsBase, busy, quarantined, log, ready,
       publish: (uri, diagnostics, version) => void connection.sendDiagnostics({ uri, diagnostics, version }),
     });
-    features = new Features({ workspace, cache: c, rules: () => settings.rules, busy, quarantined, ready });
+    features = new Features({ workspace, cache: c, rules: rulesFor, busy, quarantined, ready });
     // Until the client has answered workspace/configuration, work waits for the settings.
     if (canPullConfiguration) settingsReady = new Promise((resolve) => (settingsPulled = resolve));
     return {
@@ -112,6 +122,15 @@ export function startServer(connection: Connection, platform: ServerPlatform): v
   connection.onDidChangeConfiguration(async (change) => {
     if (canPullConfiguration) await pullSettings();
     else settings = parseSettings((change.settings as { lossLens?: unknown } | undefined)?.lossLens);
+    refreshAll();
+  });
+
+  // A configuration file changed (the VS Code client watches **/{pyproject,losslens,.losslens}.toml):
+  // read the files again and re-check every open document.
+  connection.onDidChangeWatchedFiles((params) => {
+    const isConfig = (uri: string) => CONFIG_FILE_NAMES.some((n) => uri.endsWith(`/${n}`));
+    if (!params.changes.some((c) => isConfig(c.uri))) return;
+    project.reset();
     refreshAll();
   });
 
