@@ -143,6 +143,23 @@ export class AnalysisCache {
     e.editedVersion = version;
   }
 
+  /**
+   * The findings (suppressions applied) of a text that is not a document version, e.g. a
+   * fix-all pass: parsed afresh within `deadline`, not cached, its tree freed. Throws a budget
+   * error or ParseTimeout when the time runs out.
+   */
+  findingsOfText(text: string, label: string, deadline: number, isCancelled?: () => boolean, cellStarts?: number[]): Finding[] {
+    if (checkSource(text) || !mayHaveFindings(text)) return [];
+    const tree = this.parser.parse(text, { deadline, isCancelled, cellStarts });
+    try {
+      const analysis = new FileAnalysis(tree, text, { deadline, isCancelled });
+      analysis.evaluator.setBudget(deadline);
+      return withBudget({ deadline, isCancelled }, () => runRules(analysis, { ...this.rules(label), explain: false }));
+    } finally {
+      tree.delete();
+    }
+  }
+
   /** Frees the analysis and trees of a document or notebook (closed). */
   forget(uri: string): void {
     const e = this.entries.get(uri);

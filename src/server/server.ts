@@ -7,6 +7,7 @@ import { PythonParser } from '../python/parser';
 import { AnalysisCache } from './analysis';
 import { DiagnosticsScheduler } from './diagnostics';
 import { Features } from './features';
+import { FIX_ALL_KIND } from './fix_actions';
 import { BusyNotification, EvaluateRequest, ExplainRequest, InitOptions, StatusRequest } from './protocol';
 import { CONFIG_FILE_NAMES, ConfigAccess, ProjectConfig } from './project_config';
 import { parseSettings, Settings } from './settings';
@@ -84,7 +85,7 @@ export function startServer(connection: Connection, platform: ServerPlatform): v
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: true },
         notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }], save: true },
         hoverProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       },
       serverInfo: { name: 'Loss Lens', version: '0.1.0' },
     };
