@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'url';
 import { getHeapStatistics } from 'v8';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import type { ParserAssets } from '../python/parser';
+import { ProjectConfig } from './project_config';
 import { startServer } from './server';
 
 /**
@@ -18,7 +19,7 @@ export function startNodeServer(): void {
     docsBase: pathToFileURL(path.join(__dirname, '..', 'docs', 'rules')).href,
     pid: process.pid,
     heapLimitMiB: () => Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
-    configAccess: {
+    projectConfig: (report) => new ProjectConfig({
       pathOf: (uri) => (uri.startsWith('file:') ? fileURLToPath(uri) : undefined),
       readFile: (file) => {
         try {
@@ -29,7 +30,7 @@ export function startNodeServer(): void {
           return undefined;
         }
       },
-    },
+    }, report),
   });
 }
 

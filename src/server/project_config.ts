@@ -1,15 +1,13 @@
 import { ConfigError, ConfigHost, ConfigResolver } from '../config/resolve';
 import { RULES, RunOptions } from '../rules';
 import { RuleName, Severity } from '../rules/types';
+import type { ProjectOptions } from './server';
 
 /** How the server reaches configuration files: a file: uri's path, and reading a file. Absent in the web worker. */
 export interface ConfigAccess extends ConfigHost {
   /** The file system path of a document uri, or undefined when it has none (untitled:, vscode-vfs:). */
   pathOf(uri: string): string | undefined;
 }
-
-/** The names of configuration files; a change to one re-reads them all. */
-export const CONFIG_FILE_NAMES = ['pyproject.toml', 'losslens.toml', '.losslens.toml'];
 
 /**
  * The options rules run with for one document: the nearest `[tool.losslens]` (pyproject.toml) or
@@ -20,12 +18,12 @@ export const CONFIG_FILE_NAMES = ['pyproject.toml', 'losslens.toml', '.losslens.
  * `lossLens.defaultFramework` (a value other than 'auto' wins over `default-framework`).
  * A configuration file with a mistake is reported once (`report`) and ignored until it changes.
  */
-export class ProjectConfig {
+export class ProjectConfig implements ProjectOptions {
   private resolver: ConfigResolver | undefined;
   private readonly reported = new Set<string>();
 
   constructor(
-    private readonly access: ConfigAccess | undefined,
+    private readonly access: ConfigAccess,
     private readonly report: (message: string) => void,
   ) {}
 
@@ -37,9 +35,9 @@ export class ProjectConfig {
 
   /** The rule options for the document (or notebook) `uri`, given the VS Code settings. */
   optionsFor(uri: string, settings: RunOptions): RunOptions {
-    const file = this.access?.pathOf(uri);
+    const file = this.access.pathOf(uri);
     if (!file) return settings;
-    this.resolver ??= new ConfigResolver(this.access!, RULES);
+    this.resolver ??= new ConfigResolver(this.access, RULES);
     let fromFile;
     try {
       fromFile = this.resolver.settingsFor(file);

@@ -9,8 +9,8 @@ import { DiagnosticsScheduler } from './diagnostics';
 import { Features } from './features';
 import { FIX_ALL_KIND } from './fix_actions';
 import { BusyNotification, EvaluateRequest, ExplainRequest, InitOptions, StatusRequest } from './protocol';
-import { CONFIG_FILE_NAMES, ConfigAccess, ProjectConfig } from './project_config';
 import { parseSettings, Settings } from './settings';
+import type { RunOptions } from '../rules';
 import { Workspace } from './workspace';
 
 /** What differs between the Node server (a process) and the browser one (a web worker). */
@@ -22,9 +22,22 @@ export interface ServerPlatform {
   pid?: number;
   /** The heap limit in MiB, where the platform can tell. */
   heapLimitMiB?: () => number;
-  /** Reading the project's configuration files (Node); absent in the web worker, which has no file system. */
-  configAccess?: ConfigAccess;
+  /**
+   * The project's configuration files (Node: project_config.ts over node's fs). Absent in the web
+   * worker, which has no file system (and whose bundle must not pull in node's path module).
+   */
+  projectConfig?: (report: (message: string) => void) => ProjectOptions;
 }
+
+/** Rule options per document from the project's configuration files, under the settings. */
+export interface ProjectOptions {
+  optionsFor(uri: string, settings: RunOptions): RunOptions;
+  /** A configuration file changed: read them again. */
+  reset(): void;
+}
+
+/** Configuration file names (src/config CONFIG_FILES); a change to one re-reads them all. */
+const CONFIG_FILE_NAMES = ['pyproject.toml', 'losslens.toml', '.losslens.toml'];
 
 /** Yields to the event loop, so a notification just sent is written and newer messages (changes, cancellations) are read. */
 const yieldNow = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -44,12 +57,12 @@ export function startServer(connection: Connection, platform: ServerPlatform): v
   const ready = () => settingsReady;
   let cache: AnalysisCache | undefined;
   const log = (msg: string) => connection.console.log(msg);
-  const project = new ProjectConfig(platform.configAccess, (msg) => {
+  const project = platform.projectConfig?.((msg) => {
     log(msg);
     // A notification, not window/showMessageRequest: nothing waits for the user's answer.
     void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: msg });
   });
-  const rulesFor = (uri: string) => project.optionsFor(uri, settings.rules);
+  const rulesFor = (uri: string) => (project ? project.optionsFor(uri, settings.rules) : settings.rules);
 
   const workspace = new Workspace((uri, version, changes) => {
     cache?.trackEdits(uri, version, changes);
@@ -131,6 +144,7 @@ export function startServer(connection: Connection, platform: ServerPlatform): v
   connection.onDidChangeWatchedFiles((params) => {
     const isConfig = (uri: string) => CONFIG_FILE_NAMES.some((n) => uri.endsWith(`/${n}`));
     if (!params.changes.some((c) => isConfig(c.uri))) return;
+    if (!project) return;
     project.reset();
     refreshAll();
   });
