@@ -31,6 +31,8 @@ export class LossLensClient implements vscode.Disposable {
     this.client = factory({
       documentSelector: [{ language: 'python' }],
       diagnosticCollectionName: 'lossLens',
+      // The server re-reads [tool.losslens] / losslens.toml when one changes (workspace/didChangeWatchedFiles).
+      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{pyproject.toml,losslens.toml,.losslens.toml}') },
       outputChannel: log.channel,
       initializationOptions: () => ({ ...init(), quarantine: [...this.quarantine] }),
       markdown: { isTrusted: false, supportHtml: false },

@@ -73,7 +73,8 @@ export class AnalysisCache {
 
   constructor(
     private readonly parser: PythonParser,
-    private readonly rules: () => RunOptions,
+    /** The rule options for a document or notebook uri (VS Code settings over its project configuration). */
+    private readonly rules: (uri: string) => RunOptions,
     private readonly log: (msg: string) => void = () => undefined,
   ) {}
 
@@ -142,6 +143,23 @@ export class AnalysisCache {
     e.editedVersion = version;
   }
 
+  /**
+   * The findings (suppressions applied) of a text that is not a document version, e.g. a
+   * fix-all pass: parsed afresh within `deadline`, not cached, its tree freed. Throws a budget
+   * error or ParseTimeout when the time runs out.
+   */
+  findingsOfText(text: string, label: string, deadline: number, isCancelled?: () => boolean, cellStarts?: number[]): Finding[] {
+    if (checkSource(text) || !mayHaveFindings(text)) return [];
+    const tree = this.parser.parse(text, { deadline, isCancelled, cellStarts });
+    try {
+      const analysis = new FileAnalysis(tree, text, { deadline, isCancelled });
+      analysis.evaluator.setBudget(deadline);
+      return withBudget({ deadline, isCancelled }, () => runRules(analysis, { ...this.rules(label), explain: false }));
+    } finally {
+      tree.delete();
+    }
+  }
+
   /** Frees the analysis and trees of a document or notebook (closed). */
   forget(uri: string): void {
     const e = this.entries.get(uri);
@@ -179,7 +197,7 @@ export class AnalysisCache {
     const deadline = t0 + ANALYSIS_BUDGET_MS;
     ev.setBudget(deadline);
     try {
-      e.findings = withBudget({ deadline }, () => runRules(e.analysis!, { ...this.rules(), explain: false }));
+      e.findings = withBudget({ deadline }, () => runRules(e.analysis!, { ...this.rules(label), explain: false }));
     } catch (err) {
       // Not cached: a budget error (time, memory, cancellation) says nothing about the file, and
       // the next run tries again.

@@ -10,6 +10,7 @@ import { RULES, runRules, RunOptions } from '../rules';
 import { Explanation, Finding } from '../rules/types';
 import { AnalysisCache, DocView } from './analysis';
 import { offsetOf, Placed, rangeOf, sameRange, SOURCE } from './convert';
+import { fixAllAction, ignoreOnLineAction, wantsFixAll } from './fix_actions';
 import { CommandResult, EvaluateParams, ExplainParams } from './protocol';
 import { Located, Workspace } from './workspace';
 
@@ -28,7 +29,8 @@ const CODES = new Set(RULES.map((r) => r.code));
 export interface FeatureHost {
   workspace: Workspace;
   cache: AnalysisCache;
-  rules(): RunOptions;
+  /** The rule options for a document or notebook uri. */
+  rules(uri: string): RunOptions;
   ready(): Promise<void>;
   busy(target: { uri: string; version: number } | null): Promise<void>;
   quarantined(target: { uri: string; version: number }): boolean;
@@ -68,7 +70,7 @@ export class Features {
         const findings = view.hasFindings() ? view.findings().filter((f) => f.start <= offset && offset <= f.end) : [];
         if (findings.length) {
           attempt(() => {
-            const explained = runRules(analysis, { ...this.host.rules(), explain: offset, only: findings.map((f) => f.rule) });
+            const explained = runRules(analysis, { ...this.host.rules(here.target.uri), explain: offset, only: findings.map((f) => f.rule) });
             for (const f of explained) if (f.explanation && f.start <= offset && offset <= f.end) parts.push(findingText(f, f.explanation));
           });
         }
@@ -85,20 +87,34 @@ export class Features {
     return hover ?? null;
   }
 
-  /** Quick fixes for Loss Lens diagnostics: each fix of the finding, the rule's best one preferred. */
+  /**
+   * Quick fixes for Loss Lens diagnostics (each fix of the finding, the rule's best one preferred,
+   * then "Ignore on this line"), and `source.fixAll.losslens` when the request asks for it.
+   */
   async codeActions(params: CodeActionParams, token: CancellationToken): Promise<CodeAction[]> {
     const ours = params.context.diagnostics.filter((d) => d.source === SOURCE && CODES.has(String(d.code)));
-    if (ours.length === 0) return [];
+    const only = params.context.only;
+    const fixAll = wantsFixAll(only);
+    const quickFixes = !only || only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty);
+    if (!fixAll && (ours.length === 0 || !quickFixes)) return [];
     return (await this.withView(params.textDocument.uri, token, (here, view) => {
-      const placed: Placed = { doc: here.doc, view };
-      const findings = view.findings();
       const actions: CodeAction[] = [];
-      for (const d of ours) {
-        const f = findings.find((x) => x.code === String(d.code) && sameRange(rangeOf(placed, x), d.range));
-        for (const fix of f?.fixes ?? []) {
-          const edits: TextEdit[] = fix.edits.map((e) => ({ range: rangeOf(placed, e), newText: e.newText }));
-          actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: fix.preferred ?? false, edit: { changes: { [here.doc.uri]: edits } } });
+      if (quickFixes && ours.length) {
+        const placed: Placed = { doc: here.doc, view };
+        const findings = view.findings();
+        for (const d of ours) {
+          const f = findings.find((x) => x.code === String(d.code) && sameRange(rangeOf(placed, x), d.range));
+          for (const fix of f?.fixes ?? []) {
+            const edits: TextEdit[] = fix.edits.map((e) => ({ range: rangeOf(placed, e), newText: e.newText }));
+            actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: fix.preferred ?? false, edit: { changes: { [here.doc.uri]: edits } } });
+          }
         }
+        for (const d of ours) actions.push(ignoreOnLineAction(here.doc, d));
+      }
+      if (fixAll) {
+        const version = here.target.version;
+        const action = fixAllAction(this.host.cache, here, () => token.isCancellationRequested || this.host.workspace.versionOf(here.target.uri) !== version);
+        if (action) actions.push(action);
       }
       return actions;
     })) ?? [];

@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { pathToFileURL } from 'url';
+import { fileURLToPath, pathToFileURL } from 'url';
 import { getHeapStatistics } from 'v8';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import type { ParserAssets } from '../python/parser';
+import { ProjectConfig } from './project_config';
 import { startServer } from './server';
 
 /**
@@ -18,6 +19,18 @@ export function startNodeServer(): void {
     docsBase: pathToFileURL(path.join(__dirname, '..', 'docs', 'rules')).href,
     pid: process.pid,
     heapLimitMiB: () => Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
+    projectConfig: (report) => new ProjectConfig({
+      pathOf: (uri) => (uri.startsWith('file:') ? fileURLToPath(uri) : undefined),
+      readFile: (file) => {
+        try {
+          // Configuration files are small; anything over 1 MB is not one (and is not read whole).
+          if (fs.statSync(file).size > 1 << 20) return undefined;
+          return fs.readFileSync(file, 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+    }, report),
   });
 }
 

@@ -1,13 +1,16 @@
 import {
-  CodeActionKind, Connection, DidChangeConfigurationNotification, InitializeParams, InitializeResult, TextDocumentSyncKind,
+  CodeActionKind, Connection, DidChangeConfigurationNotification, InitializeParams, InitializeResult, MessageType, ShowMessageNotification,
+  TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import type { ParserAssets } from '../python/parser';
 import { PythonParser } from '../python/parser';
 import { AnalysisCache } from './analysis';
 import { DiagnosticsScheduler } from './diagnostics';
 import { Features } from './features';
+import { FIX_ALL_KIND } from './fix_actions';
 import { BusyNotification, EvaluateRequest, ExplainRequest, InitOptions, StatusRequest } from './protocol';
 import { parseSettings, Settings } from './settings';
+import type { RunOptions } from '../rules';
 import { Workspace } from './workspace';
 
 /** What differs between the Node server (a process) and the browser one (a web worker). */
@@ -19,7 +22,22 @@ export interface ServerPlatform {
   pid?: number;
   /** The heap limit in MiB, where the platform can tell. */
   heapLimitMiB?: () => number;
+  /**
+   * The project's configuration files (Node: project_config.ts over node's fs). Absent in the web
+   * worker, which has no file system (and whose bundle must not pull in node's path module).
+   */
+  projectConfig?: (report: (message: string) => void) => ProjectOptions;
 }
+
+/** Rule options per document from the project's configuration files, under the settings. */
+export interface ProjectOptions {
+  optionsFor(uri: string, settings: RunOptions): RunOptions;
+  /** A configuration file changed: read them again. */
+  reset(): void;
+}
+
+/** Configuration file names (src/config CONFIG_FILES); a change to one re-reads them all. */
+const CONFIG_FILE_NAMES = ['pyproject.toml', 'losslens.toml', '.losslens.toml'];
 
 /** Yields to the event loop, so a notification just sent is written and newer messages (changes, cancellations) are read. */
 const yieldNow = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -39,6 +57,12 @@ export function startServer(connection: Connection, platform: ServerPlatform): v
   const ready = () => settingsReady;
   let cache: AnalysisCache | undefined;
   const log = (msg: string) => connection.console.log(msg);
+  const project = platform.projectConfig?.((msg) => {
+    log(msg);
+    // A notification, not window/showMessageRequest: nothing waits for the user's answer.
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: msg });
+  });
+  const rulesFor = (uri: string) => (project ? project.optionsFor(uri, settings.rules) : settings.rules);
 
   const workspace = new Workspace((uri, version, changes) => {
     cache?.trackEdits(uri, version, changes);
@@ -60,13 +84,13 @@ export function startServer(connection: Connection, platform: ServerPlatform): v
     if (Array.isArray(init.quarantine)) quarantine = init.quarantine.filter((q) => typeof q?.uri === 'string' && typeof q?.version === 'number');
     canPullConfiguration = !!params.capabilities.workspace?.configuration;
     const parser = await PythonParser.create(await platform.parserAssets(init));
-    const c = new AnalysisCache(parser, () => settings.rules, (m) => connection.tracer.log(m));
+    const c = new AnalysisCache(parser, rulesFor, (m) => connection.tracer.log(m));
     cache = c;
     scheduler = new DiagnosticsScheduler({
       workspace, cache: c, docsBase: () => docsBase, busy, quarantined, log, ready,
       publish: (uri, diagnostics, version) => void connection.sendDiagnostics({ uri, diagnostics, version }),
     });
-    features = new Features({ workspace, cache: c, rules: () => settings.rules, busy, quarantined, ready });
+    features = new Features({ workspace, cache: c, rules: rulesFor, busy, quarantined, ready });
     // Until the client has answered workspace/configuration, work waits for the settings.
     if (canPullConfiguration) settingsReady = new Promise((resolve) => (settingsPulled = resolve));
     return {
@@ -74,7 +98,7 @@ export function startServer(connection: Connection, platform: ServerPlatform): v
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: true },
         notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }], save: true },
         hoverProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       },
       serverInfo: { name: 'Loss Lens', version: '0.1.0' },
     };
@@ -112,6 +136,16 @@ export function startServer(connection: Connection, platform: ServerPlatform): v
   connection.onDidChangeConfiguration(async (change) => {
     if (canPullConfiguration) await pullSettings();
     else settings = parseSettings((change.settings as { lossLens?: unknown } | undefined)?.lossLens);
+    refreshAll();
+  });
+
+  // A configuration file changed (the VS Code client watches **/{pyproject,losslens,.losslens}.toml):
+  // read the files again and re-check every open document.
+  connection.onDidChangeWatchedFiles((params) => {
+    const isConfig = (uri: string) => CONFIG_FILE_NAMES.some((n) => uri.endsWith(`/${n}`));
+    if (!params.changes.some((c) => isConfig(c.uri))) return;
+    if (!project) return;
+    project.reset();
     refreshAll();
   });
 

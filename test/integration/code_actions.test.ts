@@ -28,4 +28,32 @@ describe('Loss Lens in a real VS Code: quick fixes', () => {
     assert.equal(ed.document.lineAt(5).text, 'loss = F.cross_entropy(z, y)');
     await waitForDiagnostics(uri, (x) => !x.some((dd) => codeOf(dd) === 'LL101'), 'LL101 to go after the fix');
   });
+
+  it('fix-all (source.fixAll.losslens) applies the safe TF 1 renames and nothing else', async () => {
+    const text = [
+      'import tensorflow as tf',
+      'y = tf.constant([[0.0, 1.0]])',
+      'p = tf.constant([[0.3, 0.7]])',
+      'loss = tf.reduce_mean(-tf.reduce_sum(y * tf.log(p), reduction_indices=[1]))',
+      '',
+    ].join('\n');
+    const doc = await vscode.workspace.openTextDocument({ language: 'python', content: text });
+    const ed = await vscode.window.showTextDocument(doc);
+    try {
+      await waitForDiagnostics(doc.uri, (x) => x.filter((d) => codeOf(d) === 'LL108').length === 2, 'two LL108');
+      const actions = await waitFor('the fix-all action', async () => {
+        const all = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+          'vscode.executeCodeActionProvider', doc.uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll.losslens');
+        return all?.length ? all : undefined;
+      });
+      assert.equal(actions.length, 1, actions.map((a) => a.title).join(' | '));
+      assert.equal(actions[0].kind?.value, 'source.fixAll.losslens');
+      assert.ok(await vscode.workspace.applyEdit(actions[0].edit!));
+      assert.equal(ed.document.getText(), text.replace('tf.log(p)', 'tf.math.log(p)').replace('reduction_indices=', 'axis='));
+      await waitForDiagnostics(doc.uri, (x) => !x.some((d) => codeOf(d) === 'LL108'), 'LL108 to go after fix-all');
+    } finally {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
 });
