@@ -16,8 +16,8 @@ const production = process.argv.includes('--production');
 if (production) rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 
-await esbuild.build({
-  entryPoints: { cli: 'src/cli/main.ts' },
+// Node bundles (the CLI and the language server process) share one configuration.
+const nodeBundle = {
   outdir: 'dist',
   bundle: true,
   platform: 'node',
@@ -31,23 +31,13 @@ await esbuild.build({
   banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   // jsonc-parser's UMD main loads its parts by a require inside a factory that a bundle cannot follow.
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
-});
+};
+
+await esbuild.build({ ...nodeBundle, entryPoints: { cli: 'src/cli/main.ts' } });
 
 // The language server, twice: a Node process (also inside dist/cli.js as `losslens server`) and
 // a web worker. Both load the parser's wasm files (copied below) at run time.
-await esbuild.build({
-  entryPoints: { server: 'src/server/main_node.ts' },
-  outdir: 'dist',
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: !production,
-  minify: production,
-  logLevel: 'warning',
-  define: { 'import.meta.url': 'importMetaUrl' },
-  banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
-});
+await esbuild.build({ ...nodeBundle, entryPoints: { server: 'src/server/main_node.ts' } });
 await esbuild.build({
   entryPoints: ['src/server/browser.ts'],
   outfile: 'dist/web/server.js',
