@@ -195,6 +195,23 @@ async function numpyBench(dir, bundle) {
 }
 
 /**
+ * Bundles scripts/bench/<entry> for Node into dir/<out> (the same options as scripts/build.mjs's
+ * Node bundles) and copies the parser's wasm next to it, where the bundle looks for it.
+ */
+async function bundleWithParser(dir, entry, out) {
+  const bundle = join(dir, out);
+  await esbuild.build({
+    entryPoints: [join(here, 'bench', entry)], bundle: true, platform: 'node', format: 'cjs',
+    target: 'node20', outfile: bundle, logLevel: 'silent',
+    define: { 'import.meta.url': 'importMetaUrl' },
+    alias: JSONC_ESM,
+    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  });
+  for (const f of ['tree-sitter.wasm', 'tree-sitter-python.wasm']) writeFileSync(join(dir, f), readFileSync(join(here, '..', 'dist', f)));
+  return bundle;
+}
+
+/**
  * The editor-side figures: `losslens check` over a folder of real Python (BENCH_CORPUS, default
  * Debian's Python standard library /usr/lib/python3.11) next to parsing the same files alone;
  * one 10,000-line file analysed vs parsed; hover latency on a 5,000-line file.
@@ -205,16 +222,7 @@ async function analysisBenchAsync(dir) {
     console.log('\nanalysis: no Python corpus found (set BENCH_CORPUS=/path/to/python/files)');
     return;
   }
-  const bundle = join(dir, 'analysis.cjs');
-  await esbuild.build({
-    entryPoints: [join(here, 'bench', 'analysis_entry.ts')], bundle: true, platform: 'node', format: 'cjs',
-    target: 'node20', outfile: bundle, logLevel: 'silent',
-    define: { 'import.meta.url': 'importMetaUrl' },
-    alias: JSONC_ESM,
-    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
-  });
-  // The bundle finds the parser's wasm next to itself.
-  for (const f of ['tree-sitter.wasm', 'tree-sitter-python.wasm']) writeFileSync(join(dir, f), readFileSync(join(here, '..', 'dist', f)));
+  const bundle = await bundleWithParser(dir, 'analysis_entry.ts', 'analysis.cjs');
   const r = runJson(process.execPath, [bundle, corpus, String(Math.min(RUNS, 3))], {}, 'analysis benchmark', 600_000);
   const ratio = (a, b) => (a / b).toFixed(2);
   console.log(`\nanalysis (best of ${Math.min(RUNS, 3)}; ms)`);
@@ -269,15 +277,7 @@ async function realMlBench(dir) {
     console.log(`\nreal ML corpus: not available (${e.message})`);
     return;
   }
-  const bundle = join(dir, 'realml.cjs');
-  await esbuild.build({
-    entryPoints: [join(here, 'bench', 'realml_entry.ts')], bundle: true, platform: 'node', format: 'cjs',
-    target: 'node20', outfile: bundle, logLevel: 'silent',
-    define: { 'import.meta.url': 'importMetaUrl' },
-    alias: JSONC_ESM,
-    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
-  });
-  for (const f of ['tree-sitter.wasm', 'tree-sitter-python.wasm']) writeFileSync(join(dir, f), readFileSync(join(here, '..', 'dist', f)));
+  const bundle = await bundleWithParser(dir, 'realml_entry.ts', 'realml.cjs');
   const passes = Math.max(2, Math.min(RUNS, 4));
   const list = join(dir, 'realml-files.json');
   const ours = runJson(process.execPath, [bundle, corpus, String(passes), list], {}, 'real ML corpus (losslens, warm)', 1_200_000);
