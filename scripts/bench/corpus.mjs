@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onPath } from '../vscode-test/install.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CACHE = path.join(ROOT, '.cache', 'bench-corpus');
@@ -31,15 +32,6 @@ export const PACKAGES = [
 
 function sh(cmd, args, cwd) {
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
-function onPath(cmd) {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The corpus folder, downloading and unpacking the packages the first time. */

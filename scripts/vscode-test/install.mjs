@@ -33,7 +33,8 @@ function sh(cmd, args, opts = {}) {
   });
 }
 
-function onPath(cmd) {
+/** Whether a command is on PATH (apt-installed tools the harness and the bench corpus need). */
+export function onPath(cmd) {
   try {
     execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
     return true;
