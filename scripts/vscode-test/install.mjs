@@ -136,7 +136,7 @@ export function ensureHarness(routes) {
   log(`harness ready for ${routes.join(' + ')} in ${s} s (${HARNESS_DIR})`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
     ensureHarness(parseRoutes(process.argv[2]));
   } catch (e) {
