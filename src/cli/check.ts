@@ -184,8 +184,7 @@ export function analyseText(parser: PythonParser, text: string, opts: RunOptions
   const pf = project && opts.path ? project.file(opts.path) : undefined;
   if (project && pf && pf.text === text) {
     // The project parsed this file already (another file imported it): reuse its analysis.
-    const findings = runRules(pf.analysis, { ...opts, explain: false, suppressions: false });
-    const result: Analysed = { analysed: true, findings, comments: commentsOf(pf.analysis.tree.rootNode), unreadable: pf.analysis.unreadable };
+    const result = rulesOn(pf.analysis, opts);
     project.release(opts.path!);
     project.trim(MAX_HELD_FILES);
     return result;
@@ -199,10 +198,14 @@ export function analyseText(parser: PythonParser, text: string, opts: RunOptions
     throw e;
   }
   try {
-    const analysis = new FileAnalysis(tree, text, { deadline });
-    const findings = runRules(analysis, { ...opts, explain: false, suppressions: false });
-    return { analysed: true, findings, comments: commentsOf(tree.rootNode), unreadable: analysis.unreadable };
+    return rulesOn(new FileAnalysis(tree, text, { deadline }), opts);
   } finally {
     tree.delete();
   }
+}
+
+/** The rules' findings on an analysis, with the comments suppressions are read from (applied by the caller). */
+function rulesOn(analysis: FileAnalysis, opts: RunOptions): Analysed {
+  const findings = runRules(analysis, { ...opts, explain: false, suppressions: false });
+  return { analysed: true, findings, comments: commentsOf(analysis.tree.rootNode), unreadable: analysis.unreadable };
 }
